@@ -1,0 +1,57 @@
+# Two commands matter: `make run` and `make test`. Everything else is a step they share.
+# Only a Python >= 3.11 and make are assumed; uv is bootstrapped into .tools/ when missing,
+# and it never downloads an interpreter.
+
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
+export UV_LINK_MODE := copy
+
+UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+
+.PHONY: run test setup install lint check-migrations format bench clean ci
+
+run: setup ## Set everything up and serve http://127.0.0.1:8000/ with seed and demo data.
+	DEBUG=$${DEBUG:-1} $(MANAGE) runserver $(HOST):$(PORT)
+
+test: install ## Set everything up and run the whole suite.
+	$(VENV)/bin/pytest
+
+setup: install
+	DEBUG=$${DEBUG:-1} $(MANAGE) migrate --noinput
+	DEBUG=$${DEBUG:-1} $(MANAGE) seed
+	DEBUG=$${DEBUG:-1} $(MANAGE) demo_setup
+
+install: $(VENV)/.synced
+
+$(VENV)/.synced: uv.lock pyproject.toml $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+$(CURDIR)/.tools/bin/uv:
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "需要 Python 3.11 或更高版本 (Python >= 3.11 is required)"; exit 1; }
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+lint: install ## ruff and the migration check, as CI runs them.
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DEBUG=1 $(MANAGE) makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf $(VENV) .tools .pytest_cache .ruff_cache

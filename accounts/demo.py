@@ -1,0 +1,47 @@
+"""Demo accounts for a development machine; never created by a migration or with DEBUG off."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import string
+
+from django.conf import settings
+
+from accounts.models import Office, User
+from accounts.roles import Role
+from accounts.services import user_ensure
+
+DEMO_OFFICE_CODE = "jjfzb"  # 经济发展办
+PASSWORD_FILE = settings.VAR_DIR / "demo-password.txt"
+
+
+def demo_password() -> str:
+    """DEMO_PASSWORD if set, else the one generated at the first demo setup (kept under var/)."""
+    from_env = os.environ.get("DEMO_PASSWORD")
+    if from_env:
+        return from_env
+    if PASSWORD_FILE.exists():
+        return PASSWORD_FILE.read_text(encoding="utf-8").strip()
+    alphabet = string.ascii_letters + string.digits
+    password = "xg-" + "".join(secrets.choice(alphabet) for _ in range(10))
+    PASSWORD_FILE.parent.mkdir(exist_ok=True)
+    PASSWORD_FILE.write_text(password, encoding="utf-8")
+    return password
+
+
+def demo_accounts_ensure(*, password: str) -> list[tuple[User, bool]]:
+    office = Office.objects.get(code=DEMO_OFFICE_CODE)
+    return [
+        user_ensure(username="admin", password=password, roles=[Role.ADMIN], display_name="管理员"),
+        user_ensure(
+            username="leader", password=password, roles=[Role.LEADER], display_name="镇领导"
+        ),
+        user_ensure(
+            username="clerk",
+            password=password,
+            roles=[Role.CLERK],
+            office=office,
+            display_name="经发办录入员",
+        ),
+    ]

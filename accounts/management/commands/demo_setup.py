@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.demo import DEMO_OFFICE_CODE, demo_accounts_ensure, demo_password
+from accounts.models import Office
+
+
+class Command(BaseCommand):
+    help = "创建演示账号和演示数据（仅限 DEBUG=1 的开发环境）。可重复运行，不会丢失已有数据。"
+
+    def handle(self, *args, **options) -> None:
+        if not settings.DEBUG:
+            raise CommandError("演示账号和演示数据只能在开发环境（DEBUG=1）中创建。")
+        if not Office.objects.filter(code=DEMO_OFFICE_CODE).exists():
+            raise CommandError("尚未导入科室，请先运行 manage.py seed。")
+        password = demo_password()
+        accounts = demo_accounts_ensure(password=password)
+        self.stdout.write("演示账号（Demo accounts）:")
+        for user, created in accounts:
+            state = "新建" if created else "已存在，已重置密码"
+            roles = "、".join(sorted(user.role_names))
+            self.stdout.write(f"  用户名 {user.username:<8} 角色 {roles:<6} {state}")
+        self.stdout.write(f"  密码（password）: {password}")

@@ -1,0 +1,68 @@
+"""Writes for users and offices."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from accounts.models import Office, User
+from accounts.roles import Role
+
+
+@transaction.atomic
+def offices_seed(*, offices: Iterable[tuple[str, str]]) -> int:
+    """Create the offices that do not exist yet; existing ones keep any admin edits."""
+    created = 0
+    for order, (code, name) in enumerate(offices, start=1):
+        _office, was_created = Office.objects.get_or_create(
+            code=code, defaults={"name": name, "order": order}
+        )
+        created += was_created
+    return created
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str,
+    roles: Iterable[Role] = (),
+    office: Office | None = None,
+    display_name: str = "",
+) -> User:
+    user = User(username=username, office=office, display_name=display_name)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    user.groups.set(Group.objects.filter(name__in=[role.value for role in roles]))
+    return user
+
+
+@transaction.atomic
+def user_ensure(
+    *,
+    username: str,
+    password: str,
+    roles: Iterable[Role],
+    office: Office | None = None,
+    display_name: str = "",
+) -> tuple[User, bool]:
+    """Create the user, or bring an existing one back to the given password, roles and office."""
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        return user_create(
+            username=username,
+            password=password,
+            roles=roles,
+            office=office,
+            display_name=display_name,
+        ), True
+    user.office = office
+    user.display_name = display_name
+    user.is_active = True
+    user.set_password(password)
+    user.save()
+    user.groups.set(Group.objects.filter(name__in=[role.value for role in roles]))
+    return user, False

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+from django.db import OperationalError
+from django.template import Context, Template
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("path", ["/", "/admin/", "/accounts/password_change/"])
+def test_anonymous_requests_are_redirected_to_login(client, path):
+    response = client.get(path, follow=True)
+    final_url, status = response.redirect_chain[-1]
+    assert status == 302
+    assert final_url.replace("%2F", "/") == f"/accounts/login/?next={path}"
+    assert response.status_code == 200 and "登录" in response.content.decode()
+
+
+def test_login_page_is_in_chinese(client):
+    response = client.get("/accounts/login/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert '<html lang="zh-Hans">' in body
+    assert "用户名" in body and "密码" in body and "登录" in body
+
+
+def test_a_wrong_password_gets_a_chinese_message(client, clerk):
+    response = client.post("/accounts/login/", {"username": "clerk_a", "password": "wrong"})
+    assert response.status_code == 200
+    assert "用户名或密码不正确" in response.content.decode()
+
+
+def test_a_user_logs_in_and_out(client, clerk):
+    from tests.factories import TEST_PASSWORD
+
+    response = client.post("/accounts/login/", {"username": "clerk_a", "password": TEST_PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    home = client.get("/")
+    assert "录入员" in home.content.decode()
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_password_change_page_is_in_chinese(clerk_client):
+    response = clerk_client.get("/accounts/password_change/")
+    assert response.status_code == 200
+    assert "修改密码" in response.content.decode()
+
+
+def test_healthz_answers_ok_without_login(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_answers_503_when_the_database_is_unavailable(client):
+    from django.db import connection
+
+    with mock.patch.object(connection, "cursor", side_effect=OperationalError("down")):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "unavailable"}
+
+
+def test_numbers_are_shown_with_thousands_separators():
+    rendered = Template("{{ value }}").render(Context({"value": 1234567.5}))
+    assert rendered == "1,234,567.5"
+    from decimal import Decimal
+
+    rendered = Template("{{ value|floatformat:2 }}").render(Context({"value": Decimal("20432")}))
+    assert rendered == "20,432.00"

@@ -1,0 +1,36 @@
+"""factory_boy factories shared by the suite."""
+
+from __future__ import annotations
+
+import factory
+from django.contrib.auth.models import Group
+
+from accounts.models import Office, User
+from accounts.roles import Role
+
+TEST_PASSWORD = "test-pass-1234"  # a throwaway password for test users only
+
+
+class OfficeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Office
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"office{n}")
+    name = factory.Sequence(lambda n: f"测试科室{n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create: bool, extracted: list[Role] | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.groups.set(Group.objects.filter(name__in=[role.value for role in extracted]))
+        if create:
+            self.save()
