@@ -40,7 +40,6 @@ def user_create(
     return user
 
 
-@transaction.atomic
 def user_ensure(
     *,
     username: str,
@@ -49,20 +48,15 @@ def user_ensure(
     office: Office | None = None,
     display_name: str = "",
 ) -> tuple[User, bool]:
-    """Create the user, or bring an existing one back to the given password, roles and office."""
+    """The user of that name, created as given if missing; an existing user is left as it is."""
     user = User.objects.filter(username=username).first()
-    if user is None:
-        return user_create(
-            username=username,
-            password=password,
-            roles=roles,
-            office=office,
-            display_name=display_name,
-        ), True
-    user.office = office
-    user.display_name = display_name
-    user.is_active = True
-    user.set_password(password)
-    user.save()
-    user.groups.set(Group.objects.filter(name__in=[role.value for role in roles]))
-    return user, False
+    if user is not None:
+        return user, False
+    user = user_create(
+        username=username,
+        password=password,
+        roles=roles,
+        office=office,
+        display_name=display_name,
+    )
+    return user, True

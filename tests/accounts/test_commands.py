@@ -33,8 +33,11 @@ def test_demo_setup_creates_the_three_demo_accounts(settings, tmp_path, monkeypa
     assert leader.role_names == {"领导"}
     assert clerk.role_names == {"录入员"} and clerk.office.name == "经济发展办"
     assert clerk.check_password("demo-pass-for-test")
-    call_command("demo_setup")  # a second run keeps the users
+    clerk.set_password("changed-by-the-clerk")
+    clerk.save()
+    call_command("demo_setup")  # a second run keeps the users as they are
     assert User.objects.filter(username__in=["admin", "leader", "clerk"]).count() == 3
+    assert User.objects.get(username="clerk").check_password("changed-by-the-clerk")
 
 
 def test_demo_setup_refuses_when_debug_is_off(settings):

@@ -17,7 +17,7 @@ class Command(BaseCommand):
         accounts = demo_accounts_ensure(password=password)
         self.stdout.write("演示账号（Demo accounts）:")
         for user, created in accounts:
-            state = "新建" if created else "已存在，已重置密码"
+            state = "新建" if created else "已存在，未改动"
             roles = "、".join(sorted(user.role_names))
             self.stdout.write(f"  用户名 {user.username:<8} 角色 {roles:<6} {state}")
         self.stdout.write(f"  密码（password）: {password}")
