@@ -34,3 +34,43 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.groups.set(Group.objects.filter(name__in=[role.value for role in extracted]))
         if create:
             self.save()
+
+
+class PlaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "indicators.Place"
+        django_get_or_create = ["name"]
+
+    name = "下各镇"
+    level = "town"
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "indicators.Indicator"
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"indicator_{n}")
+    name = factory.Sequence(lambda n: f"测试指标{n}")
+    category = "industry"
+    unit = "yi_yuan"
+    decimals = 2
+    kind = "ytd"
+    direction = "higher"
+    office = factory.SubFactory(OfficeFactory)
+
+    @factory.post_generation
+    def places(self, create: bool, extracted: list | None, **kwargs: object) -> None:
+        if create:
+            self.places.set(extracted or [PlaceFactory()])
+
+
+class FigureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "indicators.Figure"
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    year = 2023
+    month = 9
+    place = factory.SubFactory(PlaceFactory)
+    value = factory.Faker("pydecimal", left_digits=3, right_digits=2, positive=True)

@@ -21,3 +21,6 @@ class Command(BaseCommand):
             roles = "、".join(sorted(user.role_names))
             self.stdout.write(f"  用户名 {user.username:<8} 角色 {roles:<6} {state}")
         self.stdout.write(f"  密码（password）: {password}")
+        from indicators.demo import demo_figures_load
+
+        self.stdout.write(f"演示数据新建 {demo_figures_load()} 条（标记为“演示数据”）。")

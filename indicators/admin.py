@@ -1,0 +1,308 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts import permissions
+from indicators import periods, selectors, services
+from indicators.forms import FigureAdminForm, ReportFormSet, ReportPeriodForm
+from indicators.models import Figure, FigureRevision, Indicator, Place
+
+
+class OfficeScopedAdmin(admin.ModelAdmin):
+    """Rows of other offices are invisible (404); writes need the office's write right."""
+
+    office_field = "office"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return permissions.scope_to_offices(
+            super().get_queryset(request), request.user, self.office_field
+        )
+
+    def office_of(self, obj: Any) -> Any:
+        for part in self.office_field.split("__"):
+            obj = getattr(obj, part)
+        return obj
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return permissions.can_write_office(request.user, self.office_of(obj))
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return permissions.can_write_office(request.user, self.office_of(obj))
+
+
+@admin.register(Place)
+class PlaceAdmin(admin.ModelAdmin):
+    list_display = ["name", "level", "order"]
+    list_filter = ["level"]
+    search_fields = ["name"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(OfficeScopedAdmin):
+    list_display = [
+        "name",
+        "code",
+        "category",
+        "unit",
+        "kind",
+        "direction",
+        "office",
+        "is_active",
+    ]
+    list_filter = ["category", "office", "kind", "is_active"]
+    search_fields = ["name", "code", "definition"]
+    list_select_related = ["office"]
+    filter_horizontal = ["places"]
+    fields = [
+        "code",
+        "name",
+        "category",
+        "unit",
+        "decimals",
+        "kind",
+        "direction",
+        "definition",
+        "office",
+        "places",
+        "order",
+        "is_active",
+    ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Indicator | None = None) -> list:
+        # The kind decides how every stored figure is read; it is fixed once figures exist.
+        if obj is not None and obj.figures.exists():
+            return ["kind"]
+        return []
+
+
+class FigureRevisionInline(admin.TabularInline):
+    model = FigureRevision
+    extra = 0
+    can_delete = False
+    fields = [
+        "changed_at",
+        "changed_by",
+        "action",
+        "old_value",
+        "new_value",
+        "old_growth",
+        "new_growth",
+        "reason",
+    ]
+    readonly_fields = fields
+    verbose_name_plural = gettext_lazy("变更记录")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Figure)
+class FigureAdmin(OfficeScopedAdmin):
+    office_field = "indicator__office"
+    form = FigureAdminForm
+    inlines = [FigureRevisionInline]
+    list_display = [
+        "indicator",
+        "period",
+        "place",
+        "value_with_unit",
+        "growth",
+        "flags",
+        "updated_by",
+        "updated_at",
+    ]
+    list_filter = [
+        "year",
+        "month",
+        "indicator__office",
+        "indicator__category",
+        "is_demo",
+        "is_revised",
+    ]
+    search_fields = ["indicator__name", "indicator__code", "note"]
+    list_select_related = ["indicator", "place", "updated_by"]
+    readonly_fields = ["source", "is_demo", "is_revised", "entered_by", "entered_at"]
+    change_list_template = "admin/indicators/figure/change_list.html"
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs):  # type: ignore[no-untyped-def]
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+
+        class UserForm(form_class):  # type: ignore[misc, valid-type]
+            def __init__(self, *args: Any, **form_kwargs: Any) -> None:
+                super().__init__(*args, user=request.user, **form_kwargs)
+
+        return UserForm
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            # A figure's identity is fixed; a wrong period is corrected by entering it anew.
+            fields = ["indicator", "year", "month", "place", *fields]
+        return fields
+
+    def save_model(self, request: HttpRequest, obj: Figure, form: Any, change: bool) -> None:
+        if not permissions.can_write_office(request.user, obj.indicator.office):
+            raise PermissionDenied
+        services.figures_save(
+            year=obj.year,
+            month=obj.month,
+            place=obj.place,
+            entries=[
+                services.FigureEntry(
+                    indicator=obj.indicator,
+                    value=form.cleaned_data["value"],
+                    growth=form.cleaned_data["growth"],
+                    note=form.cleaned_data["note"],
+                )
+            ],
+            user=request.user,
+        )
+        saved = Figure.objects.get(
+            indicator=obj.indicator, year=obj.year, month=obj.month, place=obj.place
+        )
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+
+    @admin.display(description=gettext_lazy("期间"), ordering="month")
+    def period(self, obj: Figure) -> str:
+        return obj.period_label
+
+    @admin.display(description=gettext_lazy("数值"), ordering="value")
+    def value_with_unit(self, obj: Figure) -> str:
+        return f"{obj.value_display:,} {obj.indicator.unit_label}"
+
+    @admin.display(description=gettext_lazy("标记"))
+    def flags(self, obj: Figure) -> str:
+        marks = []
+        if obj.is_demo:
+            marks.append(_("演示数据"))
+        if obj.is_revised:
+            marks.append(_("已修订"))
+        return "、".join(marks)
+
+    def get_urls(self) -> list:
+        return [
+            path(
+                "report/",
+                self.admin_site.admin_view(self.report_view),
+                name="indicators_figure_report",
+            ),
+            *super().get_urls(),
+        ]
+
+    def report_view(self, request: HttpRequest) -> HttpResponse:
+        """月报填报: one office, one month, every active indicator of the office on one page."""
+        if not permissions.can_enter_data(request.user):
+            raise PermissionDenied
+        period_form = ReportPeriodForm(request.GET or _default_period(request), user=request.user)
+        context: dict[str, Any] = {
+            **self.admin_site.each_context(request),
+            "title": _("月报填报"),
+            "opts": self.model._meta,
+            "period_form": period_form,
+        }
+        if not period_form.is_valid():
+            return TemplateResponse(request, "admin/indicators/figure/report.html", context)
+        office = period_form.cleaned_data["office"]
+        year, month = period_form.cleaned_data["period"]
+        rows = selectors.report_rows(office, year, month)
+        formset = ReportFormSet(
+            request.POST if request.method == "POST" else None, rows=rows, month=month
+        )
+        confirmed = request.POST.get("confirm_warnings") == "1"
+        if request.method == "POST" and formset.is_valid():
+            if formset.warnings and not confirmed:
+                messages.warning(request, _("以下数据需要核对。确认无误后，请勾选确认并再次保存。"))
+            else:
+                result = services.monthly_report_save(
+                    office=office,
+                    year=year,
+                    month=month,
+                    user=request.user,
+                    entries=[
+                        services.FigureEntry(
+                            indicator=form.indicator,
+                            value=form.cleaned_data["value"],
+                            growth=form.cleaned_data["growth"],
+                            note=form.cleaned_data["note"],
+                        )
+                        for form in formset.forms
+                    ],
+                )
+                messages.success(
+                    request,
+                    _("已保存：新增%(created)d条，修改%(changed)d条，修订%(revised)d条。")
+                    % {
+                        "created": result.created,
+                        "changed": result.changed,
+                        "revised": result.revised,
+                    },
+                )
+                url = reverse("admin:indicators_figure_report")
+                return HttpResponseRedirect(
+                    f"{url}?office={office.pk}&period={periods.format_period(year, month)}"
+                )
+        elif request.method == "POST":
+            messages.error(request, _("有数据填写不正确，全部未保存。请按提示修改后重新保存。"))
+        context.update(
+            office=office,
+            year=year,
+            month=month,
+            period_label=periods.period_label(year, month),
+            formset=formset,
+            show_confirm=request.method == "POST" and bool(formset.warnings),
+        )
+        return TemplateResponse(request, "admin/indicators/figure/report.html", context)
+
+
+def _default_period(request: HttpRequest) -> dict[str, Any]:
+    year, month = periods.reporting_period()
+    office = permissions.writable_offices(request.user).filter(is_active=True).first()
+    return {
+        "office": request.user.office_id or (office.pk if office else None),
+        "period": periods.format_period(year, month),
+    }
+
+
+@admin.register(FigureRevision)
+class FigureRevisionAdmin(OfficeScopedAdmin):
+    office_field = "figure__indicator__office"
+    list_display = [
+        "changed_at",
+        "figure",
+        "action",
+        "old_value",
+        "new_value",
+        "changed_by",
+        "reason",
+    ]
+    list_filter = ["action", "figure__indicator__office"]
+    search_fields = ["figure__indicator__name", "reason"]
+    list_select_related = ["figure__indicator", "changed_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,97 @@
+"""Derived numbers, each computed by one function, used by every page, export and report.
+
+All rates are percentages as Decimals rounded to two places (93.63 means 93.63 %).
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+HUNDRED = Decimal(100)
+TWO_PLACES = Decimal("0.01")
+
+
+def _round(value: Decimal) -> Decimal:
+    return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def time_progress(month: int) -> Decimal:
+    """时序进度: share of the year elapsed at the end of `month` (September: 75.00)."""
+    if not 1 <= month <= 12:
+        raise ValueError(f"month must be 1-12, got {month}")
+    return _round(Decimal(month) * HUNDRED / 12)
+
+
+def completion_rate(actual: Decimal | None, target: Decimal | None) -> Decimal | None:
+    """完成率: cumulative actual / annual target, in %; None without a usable target."""
+    if actual is None or target is None or target == 0:
+        return None
+    return _round(actual * HUNDRED / target)
+
+
+def gap_points(rate: Decimal | None, progress: Decimal | None) -> Decimal | None:
+    """Completion rate minus time progress, in percentage points (positive = ahead)."""
+    if rate is None or progress is None:
+        return None
+    return _round(rate - progress)
+
+
+def computed_growth(value: Decimal | None, last_year_value: Decimal | None) -> Decimal | None:
+    """Year-on-year growth from last year's same-period figure, in %; None when not computable.
+
+    Only used where the statistics bureau published none: the official growth is computed on a
+    comparable basis (同口径) and is shown in preference to this one.
+    """
+    if value is None or last_year_value is None or last_year_value == 0:
+        return None
+    return _round((value - last_year_value) * HUNDRED / abs(last_year_value))
+
+
+def shown_growth(
+    official: Decimal | None, value: Decimal | None, last_year_value: Decimal | None
+) -> tuple[Decimal | None, bool]:
+    """(growth to show, whether it is the official one)."""
+    if official is not None:
+        return official, True
+    return computed_growth(value, last_year_value), False
+
+
+def monthly_increment(
+    month: int,
+    cumulative: Decimal | None,
+    previous_cumulative: Decimal | None,
+    previous_month: int | None,
+) -> Decimal | None:
+    """A month's own amount from two year-to-date figures of the same year.
+
+    The first figure of a year (1月, or 1-2月 when January is not reported alone) is its own
+    increment. Otherwise the previous figure must be that of the month just before.
+    """
+    if cumulative is None:
+        return None
+    if previous_cumulative is None:
+        return cumulative if month <= 2 and previous_month is None else None
+    if previous_month != month - 1:
+        return None
+    return cumulative - previous_cumulative
+
+
+def run_rate_change(
+    value: Decimal, month: int, previous_value: Decimal, previous_month: int
+) -> Decimal | None:
+    """How far a cumulative figure departs from last month's pace, in % (0 = same pace).
+
+    A cumulative figure naturally grows month by month, so it is compared with last month's
+    cumulative scaled to this month: 1-9月 against 1-8月 × 9/8.
+    """
+    if previous_value == 0 or previous_month <= 0:
+        return None
+    expected = previous_value * Decimal(month) / Decimal(previous_month)
+    return _round((value - expected) * HUNDRED / abs(expected))
+
+
+def relative_change(value: Decimal, reference: Decimal) -> Decimal | None:
+    """(value − reference) / |reference|, in %."""
+    if reference == 0:
+        return None
+    return _round((value - reference) * HUNDRED / abs(reference))

@@ -1,0 +1,63 @@
+"""Reporting periods (year, month) as township staff write and use them."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+_PERIOD_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+class PeriodError(ValueError):
+    """A period string that is not YYYY-MM, or a month outside 1-12."""
+
+
+def parse_period(text: str) -> tuple[int, int]:
+    match = _PERIOD_RE.match((text or "").strip())
+    if not match:
+        raise PeriodError(_("月份格式应为“年-月”，例如 2024-09。"))
+    year, month = int(match.group(1)), int(match.group(2))
+    if not 1 <= month <= 12 or not 2000 <= year <= 2100:
+        raise PeriodError(_("月份“%(text)s”不存在。") % {"text": text})
+    return year, month
+
+
+def format_period(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}"
+
+
+def period_label(year: int, month: int, *, cumulative: bool = True) -> str:
+    """'2023年1-9月' for a year-to-date figure, '2023年9月' for a month's own or a stock."""
+    if cumulative and month > 1:
+        return _("%(year)d年1-%(month)d月") % {"year": year, "month": month}
+    return _("%(year)d年%(month)d月") % {"year": year, "month": month}
+
+
+def previous_month(year: int, month: int) -> tuple[int, int]:
+    return (year - 1, 12) if month == 1 else (year, month - 1)
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def current_period(on: date | None = None) -> tuple[int, int]:
+    on = on or today()
+    return on.year, on.month
+
+
+def is_future(year: int, month: int, on: date | None = None) -> bool:
+    return (year, month) > current_period(on)
+
+
+def reporting_period(on: date | None = None) -> tuple[int, int]:
+    """The month being reported now: figures for month M are entered during month M+1."""
+    return previous_month(*current_period(on))
+
+
+def is_past_reporting(year: int, month: int, on: date | None = None) -> bool:
+    """True for a month older than the one being reported: a change to it is a revision."""
+    return (year, month) < reporting_period(on)

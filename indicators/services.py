@@ -1,0 +1,245 @@
+"""Writes for the indicators app. Every change to a figure leaves a FigureRevision."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Office, User
+from indicators import periods
+from indicators.models import Figure, FigureRevision, Indicator, Place
+
+
+@dataclass(frozen=True)
+class FigureEntry:
+    """What a person typed for one indicator: value None means nothing entered."""
+
+    indicator: Indicator
+    value: Decimal | None
+    growth: Decimal | None = None
+    note: str = ""
+
+
+@dataclass
+class SaveResult:
+    created: int = 0
+    changed: int = 0
+    revised: int = 0
+
+    @property
+    def touched(self) -> int:
+        return self.created + self.changed + self.revised
+
+
+@transaction.atomic
+def figures_save(
+    *,
+    year: int,
+    month: int,
+    place: Place,
+    entries: Sequence[FigureEntry],
+    user: User | None,
+    on: date | None = None,
+    reason: str = "",
+) -> SaveResult:
+    """Create or change the figures of one period and place, all or none.
+
+    A change to a month older than the one being reported keeps the earlier value in the
+    revision record and marks the figure 修订. Unchanged rows are left alone. Queries: one read,
+    then at most one bulk insert, one bulk update and one bulk insert of revisions.
+    """
+    past = periods.is_past_reporting(year, month, on)
+    existing = {
+        figure.indicator_id: figure
+        for figure in Figure.objects.select_for_update().filter(
+            indicator__in=[entry.indicator.pk for entry in entries],
+            year=year,
+            month=month,
+            place=place,
+        )
+    }
+    now = timezone.now()
+    result = SaveResult()
+    to_create: list[Figure] = []
+    to_update: list[Figure] = []
+    revisions: list[FigureRevision] = []
+    for entry in entries:
+        figure = existing.get(entry.indicator.pk)
+        if figure is None:
+            if entry.value is None:
+                continue
+            figure = Figure(
+                indicator=entry.indicator,
+                year=year,
+                month=month,
+                place=place,
+                value=entry.value,
+                growth=entry.growth,
+                note=entry.note,
+                entered_by=user,
+                updated_by=user,
+            )
+            to_create.append(figure)
+            revisions.append(_revision(figure, FigureRevision.Action.CREATED, None, user, reason))
+            result.created += 1
+            continue
+        if entry.value is None or (
+            figure.value == entry.value
+            and figure.growth == entry.growth
+            and figure.note == entry.note
+        ):
+            continue
+        before = (figure.value, figure.growth, figure.note)
+        figure.value, figure.growth, figure.note = entry.value, entry.growth, entry.note
+        figure.updated_by, figure.updated_at = user, now
+        if past:
+            figure.is_revised = True
+            action = FigureRevision.Action.REVISED
+            result.revised += 1
+        else:
+            action = FigureRevision.Action.CHANGED
+            result.changed += 1
+        to_update.append(figure)
+        revisions.append(_revision(figure, action, before, user, reason))
+    if to_create:
+        Figure.objects.bulk_create(to_create)
+    if to_update:
+        Figure.objects.bulk_update(
+            to_update, ["value", "growth", "note", "updated_by", "updated_at", "is_revised"]
+        )
+    if revisions:
+        for revision in revisions:
+            revision.figure_id = revision.figure.pk
+        FigureRevision.objects.bulk_create(revisions)
+    return result
+
+
+def _revision(
+    figure: Figure,
+    action: str,
+    before: tuple[Decimal, Decimal | None, str] | None,
+    user: User | None,
+    reason: str,
+) -> FigureRevision:
+    old_value, old_growth, old_note = before or (None, None, "")
+    return FigureRevision(
+        figure=figure,
+        action=action,
+        old_value=old_value,
+        new_value=figure.value,
+        old_growth=old_growth,
+        new_growth=figure.growth,
+        old_note=old_note,
+        new_note=figure.note,
+        changed_by=user,
+        reason=reason,
+    )
+
+
+def monthly_report_save(
+    *,
+    office: Office,
+    year: int,
+    month: int,
+    entries: Sequence[FigureEntry],
+    user: User,
+    on: date | None = None,
+) -> SaveResult:
+    """Save an office's monthly report (town figures). Callers check permission and input."""
+    if any(entry.indicator.office_id != office.pk for entry in entries):
+        raise ValueError("every entry must belong to the office being reported")
+    town = Place.objects.get(level=Place.Level.TOWN)
+    return figures_save(year=year, month=month, place=town, entries=entries, user=user, on=on)
+
+
+# --- seed -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def places_seed(*, town_name: str, villages: Iterable[str]) -> int:
+    created = 0
+    _town, was_created = Place.objects.get_or_create(
+        level=Place.Level.TOWN, defaults={"name": town_name, "order": 0}
+    )
+    created += was_created
+    for order, name in enumerate(villages, start=1):
+        _place, was_created = Place.objects.get_or_create(
+            name=name, defaults={"level": Place.Level.VILLAGE, "order": order}
+        )
+        created += was_created
+    return created
+
+
+@transaction.atomic
+def catalogue_seed(*, indicators: Iterable[dict]) -> int:
+    """Create missing indicators; an existing one keeps whatever an admin has changed."""
+    offices = {office.code: office for office in Office.objects.all()}
+    town = Place.objects.get(level=Place.Level.TOWN)
+    created = 0
+    for order, spec in enumerate(indicators, start=1):
+        if Indicator.objects.filter(code=spec["code"]).exists():
+            continue
+        indicator = Indicator(
+            code=spec["code"],
+            name=spec["name"],
+            category=spec["category"],
+            unit=spec["unit"],
+            decimals=spec["decimals"],
+            kind=spec["kind"],
+            direction=spec["direction"],
+            definition=spec["definition"],
+            office=offices[spec["office"]],
+            order=order,
+        )
+        indicator.full_clean()
+        indicator.save()
+        indicator.places.add(town)
+        created += 1
+    return created
+
+
+@transaction.atomic
+def figures_seed(*, figures: Iterable[dict], source: str) -> int:
+    """Create the document's figures that are missing, each with a creation record."""
+    indicators = {indicator.code: indicator for indicator in Indicator.objects.all()}
+    places = {place.name: place for place in Place.objects.all()}
+    town = next(place for place in places.values() if place.level == Place.Level.TOWN)
+    created = 0
+    for spec in figures:
+        indicator = indicators[spec["indicator"]]
+        place = places[spec["place"]] if spec["place"] else town
+        if Figure.objects.filter(
+            indicator=indicator, year=spec["year"], month=spec["month"], place=place
+        ).exists():
+            continue
+        indicator.places.add(place)
+        figure = Figure(
+            indicator=indicator,
+            year=spec["year"],
+            month=spec["month"],
+            place=place,
+            value=Decimal(spec["value"]),
+            growth=Decimal(spec["growth"]) if spec["growth"] else None,
+            reported_completion_rate=(
+                Decimal(spec["completion_rate"]) if spec["completion_rate"] else None
+            ),
+            note=spec["note"],
+            source=source,
+        )
+        figure.full_clean()
+        figure.save()
+        FigureRevision.objects.create(
+            figure=figure,
+            action=FigureRevision.Action.CREATED,
+            new_value=figure.value,
+            new_growth=figure.growth,
+            new_note=figure.note,
+            reason=f"从《{source}》导入",
+        )
+        created += 1
+    return created
