@@ -97,6 +97,7 @@ def figures_save(
         before = (figure.value, figure.growth, figure.note)
         figure.value, figure.growth, figure.note = entry.value, entry.growth, entry.note
         figure.updated_by, figure.updated_at = user, now
+        figure.is_demo = False  # a person's figure replaces a generated one
         if past:
             figure.is_revised = True
             action = FigureRevision.Action.REVISED
@@ -110,7 +111,8 @@ def figures_save(
         Figure.objects.bulk_create(to_create)
     if to_update:
         Figure.objects.bulk_update(
-            to_update, ["value", "growth", "note", "updated_by", "updated_at", "is_revised"]
+            to_update,
+            ["value", "growth", "note", "updated_by", "updated_at", "is_revised", "is_demo"],
         )
     if revisions:
         for revision in revisions:

@@ -154,3 +154,19 @@ def test_the_kind_of_an_indicator_cannot_change_once_figures_exist(output, town)
     with pytest.raises(ValidationError) as excinfo:
         output.full_clean()
     assert excinfo.value.message_dict["kind"] == ["该指标已有数据，不能修改统计类型。"]
+
+
+def test_a_person_changing_a_demo_figure_makes_it_real(output, town, clerk):
+    figure = FigureFactory(
+        indicator=output, place=town, year=2023, month=9, value=D("20"), is_demo=True
+    )
+    figures_save(
+        year=2023,
+        month=9,
+        place=town,
+        entries=[FigureEntry(output, D("29.74"))],
+        user=clerk,
+        on=OCTOBER_2023,
+    )
+    figure.refresh_from_db()
+    assert not figure.is_demo and figure.updated_by == clerk
