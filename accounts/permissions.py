@@ -11,8 +11,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import HttpRequest
 
 if TYPE_CHECKING:
     from accounts.models import Office, User
@@ -83,3 +85,29 @@ def role_required(test: Callable[[User], bool]) -> Callable:
         return wrapped
 
     return decorator
+
+
+class OfficeScopedAdmin(admin.ModelAdmin):
+    """Admin mixin: rows of other offices are invisible (404); writes need the office's right."""
+
+    office_field = "office"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return scope_to_offices(super().get_queryset(request), request.user, self.office_field)
+
+    def office_of(self, obj: Any) -> Any:
+        for part in self.office_field.split("__"):
+            obj = getattr(obj, part)
+        return obj
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return can_write_office(request.user, self.office_of(obj))
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return can_write_office(request.user, self.office_of(obj))

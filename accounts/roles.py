@@ -34,8 +34,23 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "indicators.change_figure",
         "indicators.view_figurerevision",
         "indicators.view_place",
+        "plans.view_target",
+        "plans.view_plansection",
+        "plans.view_task",
+        "plans.view_project",
+        "plans.view_projectyearplan",
+        "plans.view_stage",
+        "plans.change_stage",
+        "plans.view_stagetemplate",
+        "plans.view_stagetemplatestep",
+        "plans.view_progressreport",
+        "plans.add_progressreport",
+        "plans.change_progressreport",
+        "plans.view_supervisionitem",
+        "plans.change_supervisionitem",
     ),
-    Role.LEADER: (),
+    # Leaders read everything (see permissions_for); the one thing they write is a 督办 item.
+    Role.LEADER: ("plans.add_supervisionitem",),
 }
 
 
@@ -43,11 +58,11 @@ def permissions_for(role: Role, permission_model: Any) -> Any:
     """The permission queryset a role's group should hold."""
     if role == Role.ADMIN:
         return permission_model.objects.all()
-    if role == Role.LEADER:
-        return permission_model.objects.filter(
-            content_type__app_label__in=READ_ALL_APPS, codename__startswith="view_"
-        ).exclude(content_type__app_label="accounts", codename="view_user")
     wanted = models.Q(pk__in=[])
+    if role == Role.LEADER:
+        wanted = models.Q(
+            content_type__app_label__in=READ_ALL_APPS, codename__startswith="view_"
+        ) & ~models.Q(content_type__app_label="accounts", codename="view_user")
     for dotted in ROLE_PERMISSIONS[role]:
         app_label, codename = dotted.split(".", 1)
         wanted |= models.Q(content_type__app_label=app_label, codename=codename)

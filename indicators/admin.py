@@ -4,7 +4,6 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -12,37 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import permissions
+from accounts.permissions import OfficeScopedAdmin
 from indicators import periods, selectors, services
 from indicators.forms import FigureAdminForm, ReportFormSet, ReportPeriodForm
 from indicators.models import Figure, FigureRevision, Indicator, Place
-
-
-class OfficeScopedAdmin(admin.ModelAdmin):
-    """Rows of other offices are invisible (404); writes need the office's write right."""
-
-    office_field = "office"
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return permissions.scope_to_offices(
-            super().get_queryset(request), request.user, self.office_field
-        )
-
-    def office_of(self, obj: Any) -> Any:
-        for part in self.office_field.split("__"):
-            obj = getattr(obj, part)
-        return obj
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        allowed = super().has_change_permission(request, obj)
-        if obj is None or not allowed:
-            return allowed
-        return permissions.can_write_office(request.user, self.office_of(obj))
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        allowed = super().has_delete_permission(request, obj)
-        if obj is None or not allowed:
-            return allowed
-        return permissions.can_write_office(request.user, self.office_of(obj))
 
 
 @admin.register(Place)

@@ -11,7 +11,7 @@ HUNDRED = Decimal(100)
 TWO_PLACES = Decimal("0.01")
 
 
-def _round(value: Decimal) -> Decimal:
+def round2(value: Decimal) -> Decimal:
     return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
@@ -19,21 +19,21 @@ def time_progress(month: int) -> Decimal:
     """时序进度: share of the year elapsed at the end of `month` (September: 75.00)."""
     if not 1 <= month <= 12:
         raise ValueError(f"month must be 1-12, got {month}")
-    return _round(Decimal(month) * HUNDRED / 12)
+    return round2(Decimal(month) * HUNDRED / 12)
 
 
 def completion_rate(actual: Decimal | None, target: Decimal | None) -> Decimal | None:
     """完成率: cumulative actual / annual target, in %; None without a usable target."""
     if actual is None or target is None or target == 0:
         return None
-    return _round(actual * HUNDRED / target)
+    return round2(actual * HUNDRED / target)
 
 
 def gap_points(rate: Decimal | None, progress: Decimal | None) -> Decimal | None:
     """Completion rate minus time progress, in percentage points (positive = ahead)."""
     if rate is None or progress is None:
         return None
-    return _round(rate - progress)
+    return round2(rate - progress)
 
 
 def computed_growth(value: Decimal | None, last_year_value: Decimal | None) -> Decimal | None:
@@ -44,7 +44,7 @@ def computed_growth(value: Decimal | None, last_year_value: Decimal | None) -> D
     """
     if value is None or last_year_value is None or last_year_value == 0:
         return None
-    return _round((value - last_year_value) * HUNDRED / abs(last_year_value))
+    return round2((value - last_year_value) * HUNDRED / abs(last_year_value))
 
 
 def shown_growth(
@@ -87,11 +87,11 @@ def run_rate_change(
     if previous_value == 0 or previous_month <= 0:
         return None
     expected = previous_value * Decimal(month) / Decimal(previous_month)
-    return _round((value - expected) * HUNDRED / abs(expected))
+    return round2((value - expected) * HUNDRED / abs(expected))
 
 
 def relative_change(value: Decimal, reference: Decimal) -> Decimal | None:
     """(value − reference) / |reference|, in %."""
     if reference == 0:
         return None
-    return _round((value - reference) * HUNDRED / abs(reference))
+    return round2((value - reference) * HUNDRED / abs(reference))

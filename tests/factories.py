@@ -74,3 +74,38 @@ class FigureFactory(factory.django.DjangoModelFactory):
     month = 9
     place = factory.SubFactory(PlaceFactory)
     value = factory.Faker("pydecimal", left_digits=3, right_digits=2, positive=True)
+
+
+class PlanSectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "plans.PlanSection"
+        django_get_or_create = ["year", "number"]
+
+    year = 2024
+    number = 1
+    title = "加速工业突破，激活发展动能"
+
+
+class TaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "plans.Task"
+
+    section = factory.SubFactory(PlanSectionFactory)
+    code = factory.Sequence(lambda n: f"task{n}")
+    title = factory.Sequence(lambda n: f"任务{n}")
+    text = "完成朱溪港两侧1300亩土地征收"
+    kind = "quantity"
+    quantity = 1300
+    unit = "mu"
+    deadline = factory.LazyAttribute(lambda o: __import__("datetime").date(o.section.year, 12, 31))
+    office = factory.SubFactory(OfficeFactory)
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "plans.Project"
+
+    code = factory.Sequence(lambda n: f"project{n}")
+    name = factory.Sequence(lambda n: f"项目{n}")
+    type = "industry"
+    office = factory.SubFactory(OfficeFactory)

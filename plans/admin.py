@@ -1,0 +1,333 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts import permissions
+from accounts.permissions import OfficeScopedAdmin
+from indicators import periods
+from indicators.forms import ReportPeriodForm
+from plans import selectors, services
+from plans.forms import ProgressFormSet, SupervisionItemForm
+from plans.models import (
+    PlanSection,
+    ProgressReport,
+    Project,
+    ProjectYearPlan,
+    Stage,
+    StageTemplate,
+    StageTemplateStep,
+    SupervisionItem,
+    Target,
+    Task,
+)
+
+
+@admin.register(Target)
+class TargetAdmin(OfficeScopedAdmin):
+    office_field = "indicator__office"
+    list_display = ["year", "indicator", "kind", "value", "wording", "achieved_on", "is_demo"]
+    list_filter = ["year", "kind", "indicator__office", "is_demo"]
+    search_fields = ["indicator__name", "wording"]
+    list_select_related = ["indicator"]
+    autocomplete_fields = ["indicator"]
+
+
+class TaskInline(admin.TabularInline):
+    model = Task
+    fields = ["title", "kind", "quantity", "unit", "at_least", "deadline", "office", "leader"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(PlanSection)
+class PlanSectionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "year", "number", "task_count"]
+    list_filter = ["year"]
+    inlines = [TaskInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        from django.db.models import Count
+
+        return super().get_queryset(request).annotate(num_tasks=Count("tasks"))
+
+    @admin.display(description=gettext_lazy("任务数"), ordering="num_tasks")
+    def task_count(self, obj: PlanSection) -> int:
+        return obj.num_tasks  # type: ignore[attr-defined]
+
+
+@admin.register(Task)
+class TaskAdmin(OfficeScopedAdmin):
+    list_display = ["title", "section", "target_label", "deadline", "office", "leader"]
+    list_filter = ["section__year", "section", "kind", "office"]
+    search_fields = ["title", "text"]
+    list_select_related = ["section", "office"]
+    ordering = ["section__year", "section__number", "order", "id"]
+    autocomplete_fields = ["indicator", "project"]
+
+    @admin.display(description=gettext_lazy("目标"))
+    def target_label(self, obj: Task) -> str:
+        return obj.quantity_label or str(obj.get_kind_display())
+
+
+class StageTemplateStepInline(admin.TabularInline):
+    model = StageTemplateStep
+    extra = 0
+
+
+@admin.register(StageTemplate)
+class StageTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_default"]
+    inlines = [StageTemplateStepInline]
+
+
+class StageInline(admin.TabularInline):
+    model = Stage
+    extra = 0
+    fields = [
+        "order",
+        "name",
+        "planned_date",
+        "actual_date",
+        "is_done",
+        "area_required_mu",
+        "area_done_mu",
+        "households_required",
+        "households_done",
+        "note",
+    ]
+    readonly_fields = ["order", "name"]
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # stages come from the project's template
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "note" and field is not None:
+            field.widget.attrs.update({"rows": 2, "cols": 30})
+        return field
+
+
+class YearPlanInline(admin.TabularInline):
+    model = ProjectYearPlan
+    extra = 0
+
+
+@admin.register(Project)
+class ProjectAdmin(OfficeScopedAdmin):
+    list_display = ["name", "parent", "type", "location", "area_mu", "office", "stage_summary"]
+    list_filter = ["type", "office", "is_active"]
+    search_fields = ["name", "code", "block", "description"]
+    list_select_related = ["office", "place", "parent"]
+    autocomplete_fields = ["parent"]
+    inlines = [StageInline, YearPlanInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).prefetch_related("stages")
+
+    @admin.display(description=gettext_lazy("位置"))
+    def location(self, obj: Project) -> str:
+        return obj.location
+
+    @admin.display(description=gettext_lazy("阶段"))
+    def stage_summary(self, obj: Project) -> str:
+        stages = list(obj.stages.all())
+        done = [stage.name for stage in stages if stage.completed]
+        return _("已完成%(done)d/%(total)d：%(names)s") % {
+            "done": len(done),
+            "total": len(stages),
+            "names": "、".join(done) or "—",
+        }
+
+    def save_model(self, request: HttpRequest, obj: Project, form: Any, change: bool) -> None:
+        if not change and obj.template is None:
+            obj.template = services.default_template()
+        super().save_model(request, obj, form, change)
+        if not change:
+            services.project_stages_create(project=obj)
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(admin.ModelAdmin):
+    list_display = [
+        "subject_name",
+        "period",
+        "quantity_done",
+        "percent_done",
+        "investment_ytd",
+        "problems",
+        "reported_by",
+        "updated_at",
+        "is_demo",
+    ]
+    list_filter = ["year", "month", "is_demo"]
+    search_fields = ["project__name", "task__title", "progress", "problems"]
+    list_select_related = ["project", "task", "reported_by"]
+    change_list_template = "admin/plans/progressreport/change_list.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        if permissions.can_read_all(request.user):
+            return queryset
+        office_id = request.user.office_id
+        if not request.user.is_active or office_id is None:
+            return queryset.none()
+        from django.db.models import Q
+
+        return queryset.filter(Q(project__office_id=office_id) | Q(task__office_id=office_id))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # reports are entered through the monthly progress form
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=gettext_lazy("项目/任务"))
+    def subject_name(self, obj: ProgressReport) -> str:
+        return str(obj.subject)
+
+    @admin.display(description=gettext_lazy("月份"), ordering="month")
+    def period(self, obj: ProgressReport) -> str:
+        return periods.period_label(obj.year, obj.month, cumulative=False)
+
+    def get_urls(self) -> list:
+        return [
+            path(
+                "report/",
+                self.admin_site.admin_view(self.report_view),
+                name="plans_progressreport_report",
+            ),
+            *super().get_urls(),
+        ]
+
+    def report_view(self, request: HttpRequest) -> HttpResponse:
+        """月度进展填报: an office's projects and tasks for one month, last month beside."""
+        if not permissions.can_enter_data(request.user):
+            raise PermissionDenied
+        initial = request.GET or _default_period(request)
+        period_form = ReportPeriodForm(initial, user=request.user)
+        context: dict[str, Any] = {
+            **self.admin_site.each_context(request),
+            "title": _("月度进展填报"),
+            "opts": self.model._meta,
+            "period_form": period_form,
+        }
+        template = "admin/plans/progressreport/report.html"
+        if not period_form.is_valid():
+            return TemplateResponse(request, template, context)
+        office = period_form.cleaned_data["office"]
+        year, month = period_form.cleaned_data["period"]
+        rows = selectors.progress_rows(office, year, month)
+        formset = ProgressFormSet(request.POST if request.method == "POST" else None, rows=rows)
+        if request.method == "POST":
+            if formset.is_valid():
+                saved = services.progress_report_save(
+                    office=office,
+                    year=year,
+                    month=month,
+                    entries=[form.entry() for form in formset.forms],
+                    user=request.user,
+                )
+                messages.success(request, _("已保存%(n)d条进展。") % {"n": saved})
+                url = reverse("admin:plans_progressreport_report")
+                return HttpResponseRedirect(
+                    f"{url}?office={office.pk}&period={periods.format_period(year, month)}"
+                )
+            messages.error(request, _("有内容填写不正确，全部未保存。请按提示修改后重新保存。"))
+        context.update(
+            office=office,
+            period_label=periods.period_label(year, month, cumulative=False),
+            formset=formset,
+        )
+        return TemplateResponse(request, template, context)
+
+
+def _default_period(request: HttpRequest) -> dict[str, Any]:
+    year, month = periods.reporting_period()
+    office = permissions.writable_offices(request.user).filter(is_active=True).first()
+    return {
+        "office": request.user.office_id or (office.pk if office else None),
+        "period": periods.format_period(year, month),
+    }
+
+
+@admin.register(SupervisionItem)
+class SupervisionItemAdmin(OfficeScopedAdmin):
+    form = SupervisionItemForm
+    list_display = ["matter_short", "subject_name", "office", "due_date", "state", "raised_by"]
+    list_filter = ["office", ("resolved_at", admin.EmptyFieldListFilter)]
+    search_fields = ["matter", "resolution"]
+    list_select_related = ["project", "task", "office", "raised_by"]
+    autocomplete_fields = ["project", "task"]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs):  # type: ignore[no-untyped-def]
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+
+        class UserForm(form_class):  # type: ignore[misc, valid-type]
+            def __init__(self, *args: Any, **form_kwargs: Any) -> None:
+                super().__init__(*args, user=request.user, **form_kwargs)
+
+        return UserForm
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is None:
+            return ["project", "task", "matter", "office", "due_date"]
+        return ["project", "task", "matter", "office", "due_date", "raised_by", "resolution"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is None:
+            return []
+        fields = ["project", "task", "matter", "office", "due_date", "raised_by"]
+        if not obj.is_open:
+            fields.append("resolution")
+        return fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return services.can_raise_supervision(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is None:
+            return super().has_change_permission(request, obj)
+        return obj.is_open and permissions.can_write_office(request.user, obj.office)
+
+    def save_model(self, request: HttpRequest, obj: SupervisionItem, form: Any, change: bool):  # type: ignore[no-untyped-def]
+        # The form has checked the input; the services record who and when.
+        if change:
+            services.supervision_resolve(
+                item=obj, resolution=form.cleaned_data["resolution"], user=request.user
+            )
+        else:
+            saved = services.supervision_raise(
+                subject=obj.project or obj.task,
+                matter=obj.matter,
+                due_date=obj.due_date,
+                office=obj.office,
+                user=request.user,
+            )
+            obj.pk = saved.pk
+
+    @admin.display(description=gettext_lazy("督办事项"))
+    def matter_short(self, obj: SupervisionItem) -> str:
+        return obj.matter[:40]
+
+    @admin.display(description=gettext_lazy("项目/任务"))
+    def subject_name(self, obj: SupervisionItem) -> str:
+        return str(obj.subject)
+
+    @admin.display(description=gettext_lazy("状态"))
+    def state(self, obj: SupervisionItem) -> str:
+        if not obj.is_open:
+            return _("已办结")
+        if obj.is_overdue(timezone.localdate()):
+            return _("已逾期")
+        return _("办理中")

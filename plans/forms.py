@@ -1,0 +1,160 @@
+"""Input for the plans app: the monthly progress form and the 督办 forms."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import User
+from indicators.forms import decimal_places, parse_number
+from plans.models import SupervisionItem
+from plans.selectors import ProgressRow
+from plans.services import ProgressEntry
+
+TEXT_MAX = 1000
+
+
+def _optional_number(raw: str, *, places: int = 2) -> Decimal | None:
+    if not raw.strip():
+        return None
+    value = parse_number(raw)
+    if decimal_places(value) > places:
+        raise ValidationError(_("最多保留%(n)d位小数。") % {"n": places})
+    if value < 0:
+        raise ValidationError(_("不能为负数。"))
+    return value
+
+
+class ProgressRowForm(forms.Form):
+    quantity_done = forms.CharField(label=gettext_lazy("累计完成数量"), required=False)
+    percent_done = forms.CharField(label=gettext_lazy("形象进度（%）"), required=False)
+    investment_ytd = forms.CharField(label=gettext_lazy("本年累计投资（万元）"), required=False)
+    progress = forms.CharField(
+        label=gettext_lazy("进展情况"), required=False, max_length=TEXT_MAX, widget=forms.Textarea
+    )
+    problems = forms.CharField(
+        label=gettext_lazy("存在问题"), required=False, max_length=TEXT_MAX, widget=forms.Textarea
+    )
+    next_steps = forms.CharField(
+        label=gettext_lazy("下步打算"), required=False, max_length=TEXT_MAX, widget=forms.Textarea
+    )
+
+    def __init__(self, *args: Any, row: ProgressRow, **kwargs: Any) -> None:
+        self.row = row
+        report = row.report
+        if report is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "quantity_done": _plain(report.quantity_done),
+                    "percent_done": _plain(report.percent_done),
+                    "investment_ytd": _plain(report.investment_ytd),
+                    "progress": report.progress,
+                    "problems": report.problems,
+                    "next_steps": report.next_steps,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        for name in ("progress", "problems", "next_steps"):
+            self.fields[name].widget.attrs.update({"rows": 2, "cols": 24})
+        if row.is_project:
+            del self.fields["quantity_done"]
+        else:
+            del self.fields["investment_ytd"]
+            if row.subject.quantity is None:
+                del self.fields["quantity_done"]
+
+    @property
+    def name(self) -> str:
+        return self.row.subject.name if self.row.is_project else self.row.subject.title
+
+    def clean_quantity_done(self) -> Decimal | None:
+        return _optional_number(self.cleaned_data["quantity_done"])
+
+    def clean_percent_done(self) -> Decimal | None:
+        value = _optional_number(self.cleaned_data["percent_done"])
+        if value is not None and value > 100:
+            raise ValidationError(_("形象进度应在0到100之间。"))
+        return value
+
+    def clean_investment_ytd(self) -> Decimal | None:
+        return _optional_number(self.cleaned_data["investment_ytd"])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        entry = self.entry()
+        if not entry.is_empty and not entry.progress and self.row.report is None:
+            self.add_error("progress", _("请填写进展情况。"))
+        if entry.is_empty and self.row.report is not None:
+            self.add_error("progress", _("已填报的进展不能清空；如需更正，请修改内容。"))
+        return cleaned
+
+    def entry(self) -> ProgressEntry:
+        data = self.cleaned_data
+        return ProgressEntry(
+            subject=self.row.subject,
+            quantity_done=data.get("quantity_done"),
+            percent_done=data.get("percent_done"),
+            investment_ytd=data.get("investment_ytd"),
+            progress=data.get("progress", "").strip(),
+            problems=data.get("problems", "").strip(),
+            next_steps=data.get("next_steps", "").strip(),
+        )
+
+
+class BaseProgressFormSet(forms.BaseFormSet):
+    def __init__(self, *args: Any, rows: list[ProgressRow], **kwargs: Any) -> None:
+        self.rows = rows
+        kwargs.setdefault("prefix", "rows")
+        super().__init__(*args, **kwargs)
+
+    def total_form_count(self) -> int:
+        return len(self.rows)
+
+    def initial_form_count(self) -> int:
+        return len(self.rows)
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs(index)
+        if index is not None:
+            kwargs["row"] = self.rows[index]
+        return kwargs
+
+
+ProgressFormSet = forms.formset_factory(ProgressRowForm, formset=BaseProgressFormSet, extra=0)
+
+
+def _plain(value: Decimal | None) -> str:
+    return "" if value is None else format(value.normalize(), "f")
+
+
+class SupervisionItemForm(forms.ModelForm):
+    """Raising a 督办 item (leaders, admins) or recording its resolution (the office)."""
+
+    class Meta:
+        model = SupervisionItem
+        fields = ["project", "task", "matter", "office", "due_date", "resolution"]
+
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.instance.pk:
+            if not (cleaned.get("resolution") or "").strip():
+                self.add_error("resolution", _("请填写办理结果。"))
+            return cleaned
+        project, task = cleaned.get("project"), cleaned.get("task")
+        if bool(project) == bool(task):
+            raise ValidationError(_("请选择一个项目或一个任务（只能选一个）。"))
+        if not (cleaned.get("matter") or "").strip():
+            self.add_error("matter", _("请填写督办事项。"))
+        return cleaned

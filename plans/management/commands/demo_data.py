@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from indicators.demo import demo_figures_load, demo_figures_remove
+from plans.demo import demo_plans_load, demo_plans_remove
+
+
+class Command(BaseCommand):
+    help = (
+        "生成演示数据（2024年起的月度数据、年度目标和项目任务进展，均标记为“演示数据”）；"
+        "--remove 删除全部演示数据。"
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--remove", action="store_true", help="删除全部演示数据，真实数据不受影响。"
+        )
+
+    def handle(self, *args, remove: bool = False, **options) -> None:
+        if remove:
+            figures = demo_figures_remove()
+            plans = demo_plans_remove()
+            self.stdout.write(f"已删除演示数据：月度数据 {figures} 条，目标与进展 {plans} 条。")
+            return
+        if not settings.DEBUG:
+            raise CommandError("演示数据只能在开发环境（DEBUG=1）中生成。")
+        figures = demo_figures_load()
+        plans = demo_plans_load()
+        self.stdout.write(f"演示数据新建：月度数据 {figures} 条，目标与进展 {plans} 条。")

@@ -1,0 +1,117 @@
+"""Reads for the plans app, each in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from accounts.models import Office, User
+from accounts.permissions import scope_to_offices
+from indicators import periods
+from plans import status
+from plans.models import ProgressReport, Project, ProjectYearPlan, Stage, SupervisionItem, Task
+
+
+@dataclass
+class ProgressRow:
+    """One line of the monthly progress form: a project or task with last month's report."""
+
+    subject: Project | Task
+    report: ProgressReport | None
+    previous: ProgressReport | None
+    planned_investment: Decimal | None = None
+
+    @property
+    def is_project(self) -> bool:
+        return isinstance(self.subject, Project)
+
+    @property
+    def key(self) -> str:
+        return f"{'p' if self.is_project else 't'}{self.subject.pk}"
+
+
+def progress_rows(office: Office, year: int, month: int) -> list[ProgressRow]:
+    """The office's active projects and this year's tasks, with this month's and last month's
+    reports and the year's planned investment: four queries whatever is stored."""
+    projects = list(Project.objects.filter(office=office, is_active=True).order_by("order", "id"))
+    tasks = list(
+        Task.objects.filter(office=office, section__year=year)
+        .select_related("section")
+        .order_by("section__number", "order", "id")
+    )
+    prev_year, prev_month = periods.previous_month(year, month)
+    reports = ProgressReport.objects.filter(
+        Q(project__in=projects) | Q(task__in=tasks),
+    ).filter(Q(year=year, month=month) | Q(year=prev_year, month=prev_month))
+    by_key: dict[tuple[str, int, int, int], ProgressReport] = {}
+    for report in reports:
+        kind, pk = ("p", report.project_id) if report.project_id else ("t", report.task_id)
+        by_key[(kind, pk, report.year, report.month)] = report  # type: ignore[index]
+    plans = dict(
+        ProjectYearPlan.objects.filter(project__in=projects, year=year).values_list(
+            "project_id", "planned_investment"
+        )
+    )
+    rows = [
+        ProgressRow(
+            subject=project,
+            report=by_key.get(("p", project.pk, year, month)),
+            previous=by_key.get(("p", project.pk, prev_year, prev_month)),
+            planned_investment=plans.get(project.pk),
+        )
+        for project in projects
+    ]
+    rows += [
+        ProgressRow(
+            subject=task,
+            report=by_key.get(("t", task.pk, year, month)),
+            previous=by_key.get(("t", task.pk, prev_year, prev_month)),
+        )
+        for task in tasks
+    ]
+    return rows
+
+
+def projects_with_stages(user: User) -> QuerySet[Project]:
+    return scope_to_offices(Project.objects.all(), user).prefetch_related(
+        Prefetch("stages", queryset=Stage.objects.order_by("order"))
+    )
+
+
+def overdue_stages(user: User, on: date) -> QuerySet[Stage]:
+    return (
+        Stage.objects.filter(
+            project__in=scope_to_offices(Project.objects.all(), user),
+            planned_date__lt=on,
+            actual_date__isnull=True,
+            is_done=False,
+        )
+        .select_related("project")
+        .order_by("planned_date")
+    )
+
+
+def open_supervision_items(user: User) -> QuerySet[SupervisionItem]:
+    return (
+        scope_to_offices(SupervisionItem.objects.filter(resolved_at__isnull=True), user)
+        .select_related("project", "task", "office", "raised_by")
+        .order_by("due_date")
+    )
+
+
+def overdue_supervision_items(user: User, on: date) -> QuerySet[SupervisionItem]:
+    return open_supervision_items(user).filter(due_date__lt=on)
+
+
+def stage_state(stage: Stage, on: date) -> str:
+    """'done', 'overdue', 'on_time' (planned, not yet due) or 'not_started' (no plan)."""
+    if stage.completed:
+        return "done"
+    if status.stage_is_overdue(planned_date=stage.planned_date, completed=False, on=on):
+        return "overdue"
+    if stage.planned_date is not None:
+        return "on_time"
+    return "not_started"

@@ -1,0 +1,316 @@
+"""Writes for the plans app: projects with their stages, monthly progress, 督办 items, seed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import permissions
+from accounts.models import Office, User
+from indicators.models import Indicator, Place
+from plans.models import (
+    PlanSection,
+    ProgressReport,
+    Project,
+    Stage,
+    StageTemplate,
+    SupervisionItem,
+    Task,
+)
+
+
+def default_template() -> StageTemplate | None:
+    return StageTemplate.objects.filter(is_default=True).first()
+
+
+def project_stages_create(*, project: Project, template: StageTemplate | None = None) -> int:
+    """Give a project the stages of its template (or the default one) that it lacks."""
+    template = template or project.template or default_template()
+    if template is None:
+        return 0
+    have = set(project.stages.values_list("key", flat=True))
+    stages = [
+        Stage(project=project, order=step.order, key=step.key, name=step.name)
+        for step in template.steps.all()
+        if step.key not in have
+    ]
+    Stage.objects.bulk_create(stages)
+    return len(stages)
+
+
+@transaction.atomic
+def project_create(*, template: StageTemplate | None = None, **fields: object) -> Project:
+    project = Project(template=template or default_template(), **fields)
+    project.full_clean()
+    project.save()
+    project_stages_create(project=project)
+    return project
+
+
+# --- monthly progress -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProgressEntry:
+    """One row of the monthly progress form; a row with nothing typed is not reported."""
+
+    subject: Project | Task
+    quantity_done: Decimal | None = None
+    percent_done: Decimal | None = None
+    investment_ytd: Decimal | None = None
+    progress: str = ""
+    problems: str = ""
+    next_steps: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return (
+            self.quantity_done is None
+            and self.percent_done is None
+            and self.investment_ytd is None
+            and not (self.progress or self.problems or self.next_steps)
+        )
+
+
+REPORT_FIELDS = [
+    "quantity_done",
+    "percent_done",
+    "investment_ytd",
+    "progress",
+    "problems",
+    "next_steps",
+]
+
+
+@transaction.atomic
+def progress_report_save(
+    *,
+    office: Office,
+    year: int,
+    month: int,
+    entries: Sequence[ProgressEntry],
+    user: User,
+) -> int:
+    """Save an office's monthly progress for its projects and tasks, all rows or none.
+
+    Returns the number of reports created or changed. Queries: one read, one bulk insert,
+    one bulk update.
+    """
+    if not permissions.can_write_office(user, office):
+        raise PermissionDenied
+    if any(entry.subject.office_id != office.pk for entry in entries):
+        raise ValueError("every entry must belong to the office being reported")
+    project_ids = [e.subject.pk for e in entries if isinstance(e.subject, Project)]
+    task_ids = [e.subject.pk for e in entries if isinstance(e.subject, Task)]
+    existing: dict[tuple[str, int], ProgressReport] = {}
+    for report in (
+        ProgressReport.objects.select_for_update()
+        .filter(year=year, month=month)
+        .filter(Q(project_id__in=project_ids) | Q(task_id__in=task_ids))
+    ):
+        key = ("project", report.project_id) if report.project_id else ("task", report.task_id)
+        existing[key] = report  # type: ignore[index]
+    to_create, to_update = [], []
+    now = timezone.now()
+    for entry in entries:
+        key = ("project" if isinstance(entry.subject, Project) else "task", entry.subject.pk)
+        report = existing.get(key)
+        values = {name: getattr(entry, name) for name in REPORT_FIELDS}
+        if report is None:
+            if entry.is_empty:
+                continue
+            report = ProgressReport(
+                year=year, month=month, reported_by=user, **{key[0]: entry.subject}, **values
+            )
+            _check(report)
+            to_create.append(report)
+            continue
+        if all(getattr(report, name) == value for name, value in values.items()):
+            continue
+        for name, value in values.items():
+            setattr(report, name, value)
+        report.reported_by, report.updated_at, report.is_demo = user, now, False
+        _check(report)
+        to_update.append(report)
+    ProgressReport.objects.bulk_create(to_create)
+    if to_update:
+        ProgressReport.objects.bulk_update(
+            to_update, [*REPORT_FIELDS, "reported_by", "updated_at", "is_demo"]
+        )
+    return len(to_create) + len(to_update)
+
+
+def _check(report: ProgressReport) -> None:
+    """Field rules without a query per row; uniqueness and the rest are the database's."""
+    report.full_clean(
+        exclude=["project", "task", "reported_by"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+
+
+# --- 督办 -------------------------------------------------------------------------------------
+
+
+def can_raise_supervision(user: User) -> bool:
+    return user.is_active and (user.is_admin or user.is_leader)
+
+
+@transaction.atomic
+def supervision_raise(
+    *,
+    subject: Project | Task,
+    matter: str,
+    due_date: date,
+    user: User,
+    office: Office | None = None,
+) -> SupervisionItem:
+    """A leader or admin asks an office to solve something on a project or task by a date."""
+    if not can_raise_supervision(user):
+        raise PermissionDenied
+    item = SupervisionItem(
+        matter=matter.strip(),
+        office=office or subject.office,
+        due_date=due_date,
+        raised_by=user,
+        **{"project" if isinstance(subject, Project) else "task": subject},
+    )
+    if not item.matter:
+        raise ValidationError({"matter": _("请填写督办事项。")})
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def supervision_resolve(*, item: SupervisionItem, resolution: str, user: User) -> SupervisionItem:
+    """The responsible office records how the item was solved."""
+    if not permissions.can_write_office(user, item.office):
+        raise PermissionDenied
+    if not item.is_open:
+        raise ValidationError(_("该督办事项已办结。"))
+    resolution = resolution.strip()
+    if not resolution:
+        raise ValidationError({"resolution": _("请填写办理结果。")})
+    item.resolution = resolution
+    item.resolved_by = user
+    item.resolved_at = timezone.now()
+    item.full_clean()
+    item.save(update_fields=["resolution", "resolved_by", "resolved_at"])
+    return item
+
+
+@transaction.atomic
+def supervision_reopen(*, item: SupervisionItem, user: User, reason: str) -> SupervisionItem:
+    """A leader or admin sends a resolved item back; the earlier resolution stays in the text."""
+    if not can_raise_supervision(user):
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"resolution": _("退回时请说明原因。")})
+    when = timezone.localtime().strftime("%Y-%m-%d")
+    item.resolution = _("%(old)s\n【%(when)s 退回：%(reason)s】") % {
+        "old": item.resolution,
+        "when": when,
+        "reason": reason,
+    }
+    item.resolved_at = None
+    item.resolved_by = None
+    item.save(update_fields=["resolution", "resolved_by", "resolved_at"])
+    return item
+
+
+# --- seed -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_seed(*, year: int, sections: Iterable[tuple[int, str]], tasks: Iterable[dict]) -> int:
+    """Create the year's plan sections and tasks that are missing; returns tasks created."""
+    section_by_number = {}
+    for number, title in sections:
+        section, _created = PlanSection.objects.get_or_create(
+            year=year, number=number, defaults={"title": title}
+        )
+        section_by_number[number] = section
+    offices = {office.code: office for office in Office.objects.all()}
+    indicators = {indicator.code: indicator for indicator in Indicator.objects.all()}
+    projects = {project.code: project for project in Project.objects.all()}
+    created = 0
+    for order, spec in enumerate(tasks, start=1):
+        if Task.objects.filter(code=spec["code"]).exists():
+            continue
+        task = Task(
+            section=section_by_number[spec["section"]],
+            code=spec["code"],
+            title=spec["title"],
+            text=spec["text"],
+            kind=spec["kind"],
+            quantity=Decimal(spec["quantity"]) if spec["quantity"] else None,
+            unit=spec["unit"] or "",
+            at_least=spec["at_least"],
+            deadline=date(year, 12, 31),
+            office=offices[spec["office"]],
+            indicator=indicators.get(spec["indicator"]) if spec["indicator"] else None,
+            project=projects.get(spec["project"]) if spec["project"] else None,
+            order=order,
+        )
+        task.full_clean()
+        task.save()
+        created += 1
+    return created
+
+
+STAGE_DONE_NOTE = "据{source}，{year}年内完成（原文未注明具体日期）：{quote}"
+
+
+@transaction.atomic
+def projects_seed(*, projects: Iterable[dict], source: str, year: int = 2023) -> int:
+    """Create the document's projects with their stages; stages the summary reports as done
+    are marked done with their quantities. Existing projects are left as they are."""
+    offices = {office.code: office for office in Office.objects.all()}
+    places = {place.name: place for place in Place.objects.all()}
+    created = 0
+    specs = list(projects)
+    codes = {project.code: project for project in Project.objects.all()}
+    for order, spec in enumerate(specs, start=1):
+        if spec["code"] in codes:
+            continue
+        project = project_create(
+            code=spec["code"],
+            name=spec["name"],
+            parent=codes.get(spec["parent"]) if spec["parent"] else None,
+            type=spec["type"],
+            place=places.get(spec["village"]) if spec["village"] else None,
+            block=spec["block"],
+            area_mu=Decimal(spec["area_mu"]) if spec["area_mu"] else None,
+            office=offices[spec["office"]],
+            description=spec["quote"],
+            source=source,
+            order=order,
+        )
+        codes[project.code] = project
+        stages = {stage.key: stage for stage in project.stages.all()}
+        for done in spec["stages"]:
+            stage = stages[done["stage"]]
+            stage.is_done = True
+            stage.note = STAGE_DONE_NOTE.format(source=source, year=year, quote=done["quote"])
+            for quantity, unit in (
+                (done["quantity"], done["unit"]),
+                (done.get("extra_quantity"), done.get("extra_unit")),
+            ):
+                if quantity and unit == "mu":
+                    stage.area_done_mu = Decimal(quantity)
+                elif quantity and unit == "household":
+                    stage.households_done = int(quantity)
+            stage.full_clean()
+            stage.save()
+        created += 1
+    return created
