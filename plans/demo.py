@@ -6,7 +6,7 @@ Deterministic (a fixed random seed); removable in one call without touching real
 from __future__ import annotations
 
 import random
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 
@@ -23,6 +23,14 @@ PROBLEMS = [
     "施工单位进场延迟",
     "资金拨付进度偏慢",
 ]
+
+
+def _quantity(task: Task, share: Decimal) -> Decimal | None:
+    """Counts of firms or workshops are whole; areas keep two decimals."""
+    if not task.quantity:
+        return None
+    places = Decimal("0.01") if task.unit in ("mu", "wan_sqm", "sqm") else Decimal(1)
+    return (task.quantity * share).quantize(places, rounding=ROUND_DOWN)
 
 
 def _money(value: Decimal) -> Decimal:
@@ -127,7 +135,7 @@ def demo_progress_load(until: tuple[int, int]) -> int:
                         task=task,
                         year=year,
                         month=month,
-                        quantity_done=_money(task.quantity * share) if task.quantity else None,
+                        quantity_done=_quantity(task, share),
                         percent_done=_money(share * 100),
                         progress="演示数据：按计划推进",
                         problems=rng.choice(PROBLEMS) if pace < Decimal("0.8") else "",
