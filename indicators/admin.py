@@ -34,9 +34,10 @@ class IndicatorAdmin(OfficeScopedAdmin):
         "kind",
         "direction",
         "office",
+        "is_key",
         "is_active",
     ]
-    list_filter = ["category", "office", "kind", "is_active"]
+    list_filter = ["category", "office", "kind", "is_key", "is_active"]
     search_fields = ["name", "code", "definition"]
     list_select_related = ["office"]
     filter_horizontal = ["places"]
@@ -52,6 +53,7 @@ class IndicatorAdmin(OfficeScopedAdmin):
         "office",
         "places",
         "order",
+        "is_key",
         "is_active",
     ]
 

@@ -118,6 +118,9 @@ class Indicator(models.Model):
         help_text=_("可以填报该指标的地点（全镇或行政村）。"),
     )
     order = models.PositiveIntegerField(_("排序"), default=0)
+    is_key = models.BooleanField(
+        _("重点指标"), default=False, help_text=_("在领导驾驶舱顶部以卡片显示。")
+    )
     is_active = models.BooleanField(_("启用"), default=True)
 
     objects = IndicatorQuerySet.as_manager()

@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from accounts.models import Office, User
 from indicators import periods
-from indicators.models import Figure, FigureRevision, Indicator, Place
+from indicators.models import Category, Figure, FigureRevision, Indicator, Place
+
+KEY_CATEGORIES = (Category.INDUSTRY, Category.INVESTMENT, Category.CONSUMPTION)
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,8 @@ def catalogue_seed(*, indicators: Iterable[dict]) -> int:
             definition=spec["definition"],
             office=offices[spec["office"]],
             order=order,
+            # The economic indicators lead the dashboard; admins may change the choice.
+            is_key=spec["category"] in KEY_CATEGORIES,
         )
         indicator.full_clean()
         indicator.save()

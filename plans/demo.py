@@ -6,13 +6,14 @@ Deterministic (a fixed random seed); removable in one call without touching real
 from __future__ import annotations
 
 import random
+from datetime import date, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 
 from indicators import periods
 from indicators.models import Category, Figure, Indicator, Kind
-from plans.models import ProgressReport, Project, ProjectYearPlan, Target, Task
+from plans.models import ProgressReport, Project, ProjectYearPlan, Stage, Target, Task
 
 DEMO_SEED = 20240102
 FIRST_DEMO_YEAR = 2024
@@ -146,14 +147,56 @@ def demo_progress_load(until: tuple[int, int]) -> int:
     return len(reports)
 
 
+@transaction.atomic
+def demo_stage_dates_load(until: tuple[int, int]) -> int:
+    """Planned (and, for most past ones, actual) dates for stages the document leaves open,
+    spread from January 2024 to a year after the month being reported."""
+    rng = random.Random(DEMO_SEED)
+    start = date(FIRST_DEMO_YEAR, 1, 1)
+    end = date(until[0] + 1, until[1], 28)
+    today = date(until[0], until[1], 28)
+    span = (end - start).days
+    stages = list(
+        Stage.objects.filter(
+            project__is_active=True,
+            project__children__isnull=True,
+            is_done=False,
+            planned_date__isnull=True,
+            actual_date__isnull=True,
+        ).order_by("project_id", "order")
+    )
+    by_project: dict[int, list[Stage]] = {}
+    for stage in stages:
+        by_project.setdefault(stage.project_id, []).append(stage)
+    for project_stages in by_project.values():
+        offset = rng.randint(0, span // 3)
+        step = max(span // (len(project_stages) + 1), 30)
+        for index, stage in enumerate(project_stages):
+            planned = start + timedelta(days=offset + step * index)
+            stage.planned_date = min(planned, end)
+            stage.dates_are_demo = True
+            if stage.planned_date < today and rng.random() < 0.75:
+                stage.actual_date = stage.planned_date + timedelta(days=rng.randint(-10, 25))
+                stage.actual_date = min(stage.actual_date, today)
+                stage.is_done = True
+    Stage.objects.bulk_update(stages, ["planned_date", "actual_date", "is_done", "dates_are_demo"])
+    return len(stages)
+
+
 def demo_plans_load(until: tuple[int, int] | None = None) -> int:
     until = until or periods.reporting_period()
-    return demo_targets_load(until[0]) + demo_progress_load(until)
+    return (
+        demo_targets_load(until[0])
+        + demo_progress_load(until)
+        + demo_stage_dates_load(until)
+    )
 
 
 @transaction.atomic
 def demo_plans_remove() -> int:
-    count = 0
+    count = Stage.objects.filter(dates_are_demo=True).update(
+        planned_date=None, actual_date=None, is_done=False, dates_are_demo=False
+    )
     for model in (ProgressReport, ProjectYearPlan, Target):
         deleted, _detail = model.objects.filter(is_demo=True).delete()
         count += deleted

@@ -261,6 +261,7 @@ class Stage(models.Model):
     households_required = models.PositiveIntegerField(_("应完成户数"), null=True, blank=True)
     households_done = models.PositiveIntegerField(_("已完成户数"), null=True, blank=True)
     note = models.TextField(_("说明"), blank=True)
+    dates_are_demo = models.BooleanField(_("日期为演示数据"), default=False)
 
     class Meta:
         ordering = ["project", "order"]

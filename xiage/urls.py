@@ -7,5 +7,5 @@ urlpatterns = [
     path("healthz", account_views.healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
-    path("", account_views.home, name="home"),
+    path("", include("dashboard.urls")),
 ]

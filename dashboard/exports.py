@@ -1,0 +1,109 @@
+"""CSV and XLSX downloads of the indicator table, numbers as numbers.
+
+A text cell starting with = + - @ is prefixed with ' so that a spreadsheet never runs it
+as a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from decimal import Decimal
+from urllib.parse import quote
+
+from django.http import HttpResponse
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from dashboard.selectors import IndicatorRow
+
+HEADERS = [
+    "指标",
+    "单位",
+    "期间",
+    "本期数",
+    "同比增长（%）",
+    "同比来源",
+    "年度目标",
+    "完成率（%）",
+    "时序进度（%）",
+    "差距（百分点）",
+    "状态",
+    "责任科室",
+    "标记",
+]
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+Cell = str | Decimal | None
+
+
+def safe_text(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+def table_rows(rows: Sequence[IndicatorRow]) -> list[list[Cell]]:
+    result = []
+    for row in rows:
+        growth, official = row.growth
+        result.append(
+            [
+                safe_text(row.indicator.name),
+                row.indicator.unit_label,
+                row.period_label,
+                row.value,
+                growth,
+                ("公布" if official else "计算") if growth is not None else "",
+                safe_text(row.target_label),
+                row.progress.completion_rate,
+                row.progress.time_progress,
+                row.progress.gap,
+                row.progress.label,
+                safe_text(row.indicator.office.name),
+                "、".join(row.marks),
+            ]
+        )
+    return result
+
+
+def _download(response: HttpResponse, filename: str) -> HttpResponse:
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def csv_response(rows: Sequence[IndicatorRow], filename: str) -> HttpResponse:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(HEADERS)
+    for values in table_rows(rows):
+        writer.writerow(["" if v is None else (format(v, "f") if isinstance(v, Decimal) else v)
+                         for v in values])
+    # The BOM lets Excel open the file as UTF-8 and show the Chinese.
+    body = "\ufeff" + buffer.getvalue()
+    return _download(
+        HttpResponse(body.encode("utf-8"), content_type="text/csv; charset=utf-8"), filename
+    )
+
+
+def xlsx_response(rows: Sequence[IndicatorRow], filename: str, title: str) -> HttpResponse:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "经济指标"
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append(HEADERS)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for values in table_rows(rows):
+        sheet.append([float(v) if isinstance(v, Decimal) else v for v in values])
+    for column, width in zip("ABCDEFGHIJKLM", [22, 8, 14, 12, 12, 9, 16, 11, 11, 12, 12, 12, 10]):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "B3"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _download(
+        HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        filename,
+    )

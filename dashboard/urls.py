@@ -1,0 +1,13 @@
+from django.urls import path
+
+from dashboard import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("board/", views.board, name="board"),
+    path("indicators/<slug:code>/", views.indicator_detail, name="indicator"),
+    path("projects/<int:pk>/", views.project_detail, name="project"),
+    path("tasks/<int:pk>/", views.task_detail, name="task"),
+]

@@ -1,0 +1,182 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
+
+from accounts.permissions import scope_to_offices
+from dashboard import charts, exports, selectors
+from dashboard.filters import DashboardFilter
+from dashboard.tables import IndicatorTable
+from indicators import periods
+from indicators.models import Figure, Indicator, Place
+from plans.models import Project, Target, Task
+
+
+def _period(request: HttpRequest) -> tuple[int, int, str]:
+    """The requested period, or the latest with figures; an error message for a bad one."""
+    raw = request.GET.get("period", "").strip()
+    if raw:
+        try:
+            year, month = periods.parse_period(raw)
+        except periods.PeriodError as exc:
+            year, month = selectors.latest_period(request.user)
+            return year, month, str(exc)
+        if periods.is_future(year, month):
+            year, month = selectors.latest_period(request.user)
+            return year, month, _("所选月份尚未到来，已显示最近有数据的月份。")
+        return year, month, ""
+    year, month = selectors.latest_period(request.user)
+    return year, month, ""
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """领导驾驶舱: where the town stands against its goals for one period."""
+    year, month, period_error = _period(request)
+    filters = DashboardFilter(request.GET or None, user=request.user)
+    filters.is_valid()
+    cleaned = getattr(filters.form, "cleaned_data", {})
+    data = selectors.dashboard(
+        request.user,
+        year,
+        month,
+        category=cleaned.get("category") or "",
+        office=cleaned.get("office"),
+    )
+    export = request.GET.get("_export")
+    if export in ("csv", "xlsx"):
+        name = f"下各镇经济指标_{periods.format_period(year, month)}.{export}"
+        if export == "csv":
+            return exports.csv_response(data.rows, name)
+        title = f"下各镇经济指标完成情况表（{data.period_label}）"
+        return exports.xlsx_response(data.rows, name, title)
+
+    table = IndicatorTable(data.rows, order_by=request.GET.get("sort"))
+    RequestConfig(request, paginate=False).configure(table)
+    chosen = _chosen_indicator(request, data)
+    path_chart = None
+    path_series: dict = {}
+    if chosen is not None:
+        path_series = selectors.indicator_series(chosen.indicator, (year, year - 1))
+        path_chart = charts.to_json(
+            charts.cumulative_path(chosen.indicator, year, path_series, chosen.target)
+        )
+    query = request.GET.copy()
+    query.pop("_export", None)
+    query.pop("sort", None)
+    context = {
+        "data": data,
+        "filters": filters,
+        "period_value": periods.format_period(year, month),
+        "period_error": period_error,
+        "table": table,
+        "chosen": chosen,
+        "path_series": _series_rows(path_series, year),
+        "charts": {
+            "path": path_chart,
+            "growth": charts.to_json(charts.growth_by_indicator(data.key_rows or data.rows)),
+            "gantt": charts.to_json(charts.project_gantt(data.projects, data.today)),
+            "tasks": charts.to_json(charts.tasks_by_section(data.tasks, data.sections)),
+        },
+        "query": query.urlencode(),
+    }
+    return render(request, "dashboard/index.html", context)
+
+
+def _chosen_indicator(
+    request: HttpRequest, data: selectors.Dashboard
+) -> selectors.IndicatorRow | None:
+    code = request.GET.get("indicator", "")
+    rows = data.key_rows or data.rows
+    for row in data.rows:
+        if row.indicator.code == code:
+            return row
+    return rows[0] if rows else None
+
+
+def _series_rows(series: dict, year: int) -> list[tuple[int, object, object]]:
+    this_year, last_year = series.get(year, {}), series.get(year - 1, {})
+    months = sorted(set(this_year) | set(last_year))
+    return [(month, this_year.get(month), last_year.get(month)) for month in months]
+
+
+def board(request: HttpRequest) -> HttpResponse:
+    """挂图作战: projects × stages, printable on one A4 landscape page."""
+    year, month, _error = _period(request)
+    filters = DashboardFilter(request.GET or None, user=request.user)
+    filters.is_valid()
+    cleaned = getattr(filters.form, "cleaned_data", {})
+    data = selectors.dashboard(request.user, year, month, office=cleaned.get("office"))
+    return render(request, "dashboard/board.html", {"data": data, "filters": filters})
+
+
+def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
+    indicator = get_object_or_404(
+        scope_to_offices(Indicator.objects.select_related("office"), request.user), code=code
+    )
+    figures = list(
+        Figure.objects.filter(indicator=indicator)
+        .select_related("place", "entered_by", "updated_by")
+        .prefetch_related("revisions__changed_by")
+        .order_by("-year", "-month", "place__order")
+    )
+    for figure in figures:
+        figure.indicator = indicator
+    years = sorted({f.year for f in figures if f.place.level == Place.Level.TOWN}, reverse=True)
+    chart = None
+    if years:
+        latest = years[0]
+        series = selectors.indicator_series(indicator, (latest, latest - 1))
+        target = Target.objects.filter(indicator=indicator, year=latest).first()
+        chart = charts.to_json(charts.cumulative_path(indicator, latest, series, target))
+    targets = Target.objects.filter(indicator=indicator).order_by("-year")
+    return render(
+        request,
+        "dashboard/indicator_detail.html",
+        {"indicator": indicator, "figures": figures, "chart": chart, "targets": targets},
+    )
+
+
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_object_or_404(
+        scope_to_offices(Project.objects.select_related("office", "place", "parent"), request.user),
+        pk=pk,
+    )
+    today = periods.today()
+    stages = [
+        selectors.StageCell(stage, selectors.stage_state(stage, today))
+        for stage in project.stages.order_by("order")
+    ]
+    reports = project.reports.select_related("reported_by").order_by("-year", "-month")
+    items = project.supervision_items.select_related("office", "raised_by").order_by(
+        "resolved_at", "due_date"
+    )
+    plans = project.year_plans.order_by("-year")
+    return render(
+        request,
+        "dashboard/project_detail.html",
+        {
+            "project": project,
+            "stages": stages,
+            "reports": reports,
+            "items": items,
+            "plans": plans,
+            "children": project.children.order_by("order"),
+        },
+    )
+
+
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_object_or_404(
+        scope_to_offices(
+            Task.objects.select_related("section", "office", "indicator", "project"), request.user
+        ),
+        pk=pk,
+    )
+    reports = task.reports.select_related("reported_by").order_by("-year", "-month")
+    items = task.supervision_items.select_related("office", "raised_by")
+    return render(
+        request, "dashboard/task_detail.html", {"task": task, "reports": reports, "items": items}
+    )
+
