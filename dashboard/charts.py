@@ -64,7 +64,7 @@ def cumulative_path(
             y=_numbers([this_year.get(m) for m in months]),
             mode="lines+markers",
             line={"color": COLOURS["this"], "width": 3},
-            hovertemplate=f"%{{x}}：%{{y:,.{indicator.decimals}f}}{unit}<extra>{year}年</extra>",
+            hovertemplate=_hover(indicator, f"{year}年"),
         )
     )
     figure.add_trace(
@@ -74,7 +74,7 @@ def cumulative_path(
             y=_numbers([last_year.get(m) for m in months]),
             mode="lines+markers",
             line={"color": COLOURS["last"], "dash": "dot"},
-            hovertemplate=f"%{{x}}：%{{y:,.{indicator.decimals}f}}{unit}<extra>{year - 1}年</extra>",
+            hovertemplate=_hover(indicator, f"{year - 1}年"),
         )
     )
     target_path = target_path_values(target, last_year)
@@ -86,11 +86,16 @@ def cumulative_path(
                 y=_numbers(target_path),
                 mode="lines",
                 line={"color": COLOURS["target"], "dash": "dash"},
-                hovertemplate=f"%{{x}}：%{{y:,.{indicator.decimals}f}}{unit}<extra>目标进度</extra>",
+                hovertemplate=_hover(indicator, "目标进度"),
             )
         )
     figure.update_yaxes(tickformat=",", rangemode="tozero", gridcolor="#eaecf0")
     return figure
+
+
+def _hover(indicator: Indicator, series: str) -> str:
+    value = f"%{{y:,.{indicator.decimals}f}}{indicator.unit_label}"
+    return f"%{{x}}：{value}<extra>{series}</extra>"
 
 
 def target_path_values(
@@ -104,9 +109,7 @@ def target_path_values(
         return [target.value * month / 12 for month in range(1, 13)]
     if target.kind == Target.Kind.GROWTH:
         factor = 1 + target.value / 100
-        return [
-            last_year[month] * factor if month in last_year else None for month in range(1, 13)
-        ]
+        return [last_year[month] * factor if month in last_year else None for month in range(1, 13)]
     return None
 
 
@@ -117,9 +120,7 @@ def growth_by_indicator(rows: list[IndicatorRow]) -> go.Figure:
         row.indicator.name + ("" if official else "（计算）") for row, _growth, official in shown
     ]
     values = [float(growth) for _row, growth, _official in shown]
-    figure = go.Figure(
-        layout=_layout("同比增长（%）", height=max(240, 28 * len(shown) + 90))
-    )
+    figure = go.Figure(layout=_layout("同比增长（%）", height=max(240, 28 * len(shown) + 90)))
     figure.add_trace(
         go.Bar(
             x=values,
@@ -131,8 +132,10 @@ def growth_by_indicator(rows: list[IndicatorRow]) -> go.Figure:
             hovertemplate="%{y}：%{x:,.2f}%<extra></extra>",
         )
     )
-    figure.update_yaxes(autorange="reversed")
+    figure.update_yaxes(autorange="reversed", automargin=True)
     figure.update_xaxes(ticksuffix="%", gridcolor="#eaecf0", zerolinecolor="#667085")
+    if not shown:
+        _say_empty(figure, "本期没有同比数据")
     return figure
 
 
@@ -171,11 +174,11 @@ def project_gantt(projects: list[ProjectRow], today: date) -> go.Figure:
         )
     figure.update_layout(barmode="overlay")
     figure.update_xaxes(type="date", tickformat="%Y年%m月", gridcolor="#eaecf0")
-    figure.update_yaxes(autorange="reversed")
+    figure.update_yaxes(autorange="reversed", automargin=True)
+    if not by_state:
+        _say_empty(figure, "重点项目尚未排定阶段日期")
     figure.add_vline(x=today.isoformat(), line={"color": "#101828", "width": 2, "dash": "dot"})
-    figure.add_annotation(
-        x=today.isoformat(), y=1.02, yref="paper", text="今天", showarrow=False
-    )
+    figure.add_annotation(x=today.isoformat(), y=1.02, yref="paper", text="今天", showarrow=False)
     return figure
 
 
@@ -200,7 +203,17 @@ def tasks_by_section(tasks: list[TaskRow], sections: list[PlanSection]) -> go.Fi
             )
         )
     figure.update_yaxes(title_text="任务数（项）", dtick=1 if len(tasks) < 12 else None)
+    if not sections:
+        _say_empty(figure, "本年度没有工作任务")
     return figure
+
+
+def _say_empty(figure: go.Figure, text: str) -> None:
+    figure.update_xaxes(visible=False)
+    figure.update_yaxes(visible=False)
+    figure.add_annotation(
+        text=text, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font={"size": 14}
+    )
 
 
 def _numeral(number: int) -> str:

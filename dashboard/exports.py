@@ -65,6 +65,14 @@ def table_rows(rows: Sequence[IndicatorRow]) -> list[list[Cell]]:
     return result
 
 
+def _csv_cell(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")  # 31.30 → 31.3, as the bureau writes it
+    return value
+
+
 def _download(response: HttpResponse, filename: str) -> HttpResponse:
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
@@ -75,8 +83,7 @@ def csv_response(rows: Sequence[IndicatorRow], filename: str) -> HttpResponse:
     writer = csv.writer(buffer)
     writer.writerow(HEADERS)
     for values in table_rows(rows):
-        writer.writerow(["" if v is None else (format(v, "f") if isinstance(v, Decimal) else v)
-                         for v in values])
+        writer.writerow([_csv_cell(value) for value in values])
     # The BOM lets Excel open the file as UTF-8 and show the Chinese.
     body = "\ufeff" + buffer.getvalue()
     return _download(
@@ -95,7 +102,8 @@ def xlsx_response(rows: Sequence[IndicatorRow], filename: str, title: str) -> Ht
         cell.font = Font(bold=True)
     for values in table_rows(rows):
         sheet.append([float(v) if isinstance(v, Decimal) else v for v in values])
-    for column, width in zip("ABCDEFGHIJKLM", [22, 8, 14, 12, 12, 9, 16, 11, 11, 12, 12, 12, 10]):
+    widths = [22, 8, 14, 12, 12, 9, 16, 11, 11, 12, 12, 12, 10]
+    for column, width in zip("ABCDEFGHIJKLM", widths, strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "B3"
     buffer = io.BytesIO()

@@ -52,9 +52,7 @@ class IndicatorRow:
 
     @property
     def period_label(self) -> str:
-        return periods.period_label(
-            self.year, self.month, cumulative=self.indicator.is_cumulative
-        )
+        return periods.period_label(self.year, self.month, cumulative=self.indicator.is_cumulative)
 
     @property
     def target_label(self) -> str:
@@ -261,9 +259,9 @@ def dashboard(
         tasks_qs = tasks_qs.filter(office=office)
         offices_qs = offices_qs.filter(pk=office.pk)
     projects = list(
-        projects_qs.select_related("office").prefetch_related(
-            Prefetch("stages", queryset=Stage.objects.order_by("order"))
-        ).order_by("order", "id")
+        projects_qs.select_related("office")
+        .prefetch_related(Prefetch("stages", queryset=Stage.objects.order_by("order")))
+        .order_by("order", "id")
     )
     tasks = list(tasks_qs.select_related("section", "office").order_by("section__number", "order"))
     reports = ProgressReport.objects.filter(year=year, month=month).filter(
@@ -276,9 +274,7 @@ def dashboard(
     project_rows = [
         ProjectRow(
             project=project,
-            cells=[
-                StageCell(stage, stage_state(stage, today)) for stage in project.stages.all()
-            ],
+            cells=[StageCell(stage, stage_state(stage, today)) for stage in project.stages.all()],
             report=project_reports.get(project.pk),
         )
         for project in projects

@@ -4,7 +4,7 @@ from typing import Any
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from dashboard.selectors import IndicatorRow
@@ -22,15 +22,19 @@ class IndicatorTable(tables.Table):
     name = tables.Column(_("指标"), accessor="indicator__name", attrs={"th": {"scope": "col"}})
     unit = tables.Column(_("单位"), accessor="indicator__unit_label", orderable=False)
     value = tables.Column(_("本期数"), accessor="value", attrs={"td": {"class": "num"}})
-    growth = tables.Column(_("同比（%）"), accessor="growth", order_by="growth_value",
-                           attrs={"td": {"class": "num"}})
+    growth = tables.Column(
+        _("同比（%）"), accessor="growth", order_by="growth_value", attrs={"td": {"class": "num"}}
+    )
     target = tables.Column(_("年度目标"), accessor="target_label", orderable=False)
-    completion = tables.Column(_("完成率（%）"), accessor="progress__completion_rate",
-                               attrs={"td": {"class": "num"}})
-    time_progress = tables.Column(_("时序进度（%）"), accessor="progress__time_progress",
-                                  attrs={"td": {"class": "num"}})
-    gap = tables.Column(_("差距（百分点）"), accessor="progress__gap",
-                        attrs={"td": {"class": "num"}})
+    completion = tables.Column(
+        _("完成率（%）"), accessor="progress__completion_rate", attrs={"td": {"class": "num"}}
+    )
+    time_progress = tables.Column(
+        _("时序进度（%）"), accessor="progress__time_progress", attrs={"td": {"class": "num"}}
+    )
+    gap = tables.Column(
+        _("差距（百分点）"), accessor="progress__gap", attrs={"td": {"class": "num"}}
+    )
     status = tables.Column(_("状态"), accessor="progress__label")
     office = tables.Column(_("责任科室"), accessor="indicator__office__name")
 
@@ -41,11 +45,12 @@ class IndicatorTable(tables.Table):
 
     def render_name(self, value: str, record: IndicatorRow) -> str:
         url = reverse("dashboard:indicator", args=[record.indicator.code])
-        marks = "".join(
-            format_html('<span class="tag {}">{}</span>', "demo" if "演示" in m else "revised", m)
-            for m in record.marks
+        marks = format_html_join(
+            "",
+            '<span class="tag {}">{}</span>',
+            (("demo" if "演示" in mark else "revised", mark) for mark in record.marks),
         )
-        return format_html('<a href="{}">{}</a>{}', url, value, format_html(marks))
+        return format_html('<a href="{}">{}</a>{}', url, value, marks)
 
     def render_value(self, value: Any, record: IndicatorRow) -> str:
         return _number(value, record.indicator.decimals)
@@ -56,8 +61,11 @@ class IndicatorTable(tables.Table):
             return "—"
         if official:
             return _number(growth)
-        return format_html('{}<span class="computed" title="{}">（计算）</span>',
-                           _number(growth), "未公布同比，按上年同期数计算")
+        return format_html(
+            '{}<span class="computed" title="{}">（计算）</span>',
+            _number(growth),
+            "未公布同比，按上年同期数计算",
+        )
 
     def render_completion(self, value: Any) -> str:
         return _number(value)

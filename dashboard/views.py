@@ -179,4 +179,3 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "dashboard/task_detail.html", {"task": task, "reports": reports, "items": items}
     )
-

@@ -185,11 +185,7 @@ def demo_stage_dates_load(until: tuple[int, int]) -> int:
 
 def demo_plans_load(until: tuple[int, int] | None = None) -> int:
     until = until or periods.reporting_period()
-    return (
-        demo_targets_load(until[0])
-        + demo_progress_load(until)
-        + demo_stage_dates_load(until)
-    )
+    return demo_targets_load(until[0]) + demo_progress_load(until) + demo_stage_dates_load(until)
 
 
 @transaction.atomic
