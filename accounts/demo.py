@@ -38,6 +38,13 @@ def demo_accounts_ensure(*, password: str) -> list[tuple[User, bool]]:
             username="leader", password=password, roles=[Role.LEADER], display_name="镇领导"
         ),
         user_ensure(
+            username="reviewer",
+            password=password,
+            roles=[Role.REVIEWER],
+            office=office,
+            display_name="经发办审核员",
+        ),
+        user_ensure(
             username="clerk",
             password=password,
             roles=[Role.CLERK],

@@ -66,5 +66,9 @@ class User(AbstractUser):
         return self.has_role(Role.CLERK)
 
     @property
+    def is_reviewer(self) -> bool:
+        return self.has_role(Role.REVIEWER)
+
+    @property
     def has_any_role(self) -> bool:
         return self.is_superuser or bool(self.role_names)

@@ -18,6 +18,7 @@ class Role(models.TextChoices):
     CLERK = "录入员", _("录入员")
     LEADER = "领导", _("领导")
     ADMIN = "管理员", _("管理员")
+    REVIEWER = "审核员", _("审核员")
 
 
 # Apps whose data leaders may read in full.
@@ -48,6 +49,21 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "plans.change_progressreport",
         "plans.view_supervisionitem",
         "plans.change_supervisionitem",
+        "indicators.view_monthreview",
+    ),
+    # A reviewer (typically the office head) reads the office's data and reviews its months.
+    Role.REVIEWER: (
+        "accounts.view_office",
+        "indicators.view_indicator",
+        "indicators.view_figure",
+        "indicators.view_figurerevision",
+        "indicators.view_monthreview",
+        "indicators.review_month",
+        "plans.view_project",
+        "plans.view_stage",
+        "plans.view_task",
+        "plans.view_progressreport",
+        "plans.view_supervisionitem",
     ),
     # Leaders read everything (see permissions_for); the one thing they write is a 督办 item.
     Role.LEADER: ("plans.add_supervisionitem",),

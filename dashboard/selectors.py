@@ -14,8 +14,8 @@ from django.db.models import Prefetch, Q
 
 from accounts.models import Office, User
 from accounts.permissions import readable_offices, scope_to_offices
-from indicators import periods
-from indicators.models import Figure, Indicator, Place
+from indicators import periods, review
+from indicators.models import Figure, Indicator, MonthReview, Place
 from plans import status
 from plans.models import PlanSection, ProgressReport, Project, Stage, SupervisionItem, Target, Task
 from plans.selectors import stage_state
@@ -31,6 +31,7 @@ class IndicatorRow:
     last_year: Figure | None
     target: Target | None
     progress: TargetProgress
+    reviewed: bool = False
 
     @property
     def value(self) -> Decimal | None:
@@ -76,6 +77,10 @@ class IndicatorRow:
             marks.append("演示数据")
         if self.figure is not None and self.figure.is_revised:
             marks.append("已修订")
+        # A figure a person entered counts once its office's month is reviewed; figures taken
+        # from a published document carry their source instead.
+        if self.figure is not None and self.figure.entered_by_id and not self.reviewed:
+            marks.append("未审核")
         if self.target is not None and self.target.is_demo:
             marks.append("演示目标")
         return marks
@@ -130,6 +135,7 @@ class TaskRow:
 @dataclass
 class MissingReports:
     office: Office
+    late: bool = False
     indicators: list[Indicator] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)
@@ -195,7 +201,8 @@ def indicator_queryset(user: User, category: str = "", office: Office | None = N
 
 
 def indicator_rows(indicators: list[Indicator], year: int, month: int) -> list[IndicatorRow]:
-    """Town figures of the period and of last year's same period, with targets: two queries."""
+    """Town figures of the period and of last year's same period, with targets and the
+    offices' review state: three queries."""
     ids = [indicator.pk for indicator in indicators]
     figures = Figure.objects.filter(
         Q(year=year) | Q(year=year - 1),
@@ -205,6 +212,11 @@ def indicator_rows(indicators: list[Indicator], year: int, month: int) -> list[I
     )
     by_key = {(f.indicator_id, f.year): f for f in figures}
     targets = {t.indicator_id: t for t in Target.objects.filter(indicator__in=ids, year=year)}
+    reviewed = set(
+        MonthReview.objects.filter(
+            year=year, month=month, state=MonthReview.State.REVIEWED
+        ).values_list("office_id", flat=True)
+    )
     rows = []
     for indicator in indicators:
         figure = by_key.get((indicator.pk, year))
@@ -231,6 +243,7 @@ def indicator_rows(indicators: list[Indicator], year: int, month: int) -> list[I
                     official_growth=figure.growth if figure else None,
                     last_year_value=last_year.value if last_year else None,
                 ),
+                reviewed=indicator.office_id in reviewed,
             )
         )
     return rows
@@ -294,7 +307,8 @@ def dashboard(
         task_rows.append(TaskRow(task=task, report=report, behind=behind))
     sections = sorted({task.section for task in tasks}, key=lambda s: s.number)
 
-    missing = {o.pk: MissingReports(office=o) for o in offices}
+    late = today > review.due_date(year, month)
+    missing = {o.pk: MissingReports(office=o, late=late) for o in offices}
     for row in rows:
         if row.figure is None and row.indicator.office_id in missing:
             missing[row.indicator.office_id].indicators.append(row.indicator)

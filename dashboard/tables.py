@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from dashboard.selectors import IndicatorRow
 
+MARK_CLASSES = {"演示数据": "demo", "演示目标": "demo", "未审核": "unreviewed", "已修订": "revised"}
+
 
 def _number(value: Any, places: int = 2) -> str:
     if value is None:
@@ -48,7 +50,7 @@ class IndicatorTable(tables.Table):
         marks = format_html_join(
             "",
             '<span class="tag {}">{}</span>',
-            (("demo" if "演示" in mark else "revised", mark) for mark in record.marks),
+            ((MARK_CLASSES.get(mark, "revised"), mark) for mark in record.marks),
         )
         return format_html('<a href="{}">{}</a>{}', url, value, marks)
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy
 
 from accounts import permissions
 from accounts.permissions import OfficeScopedAdmin
-from indicators import periods, selectors, services
+from indicators import periods, review, selectors, services
 from indicators.forms import FigureAdminForm, ReportFormSet, ReportPeriodForm
-from indicators.models import Figure, FigureRevision, Indicator, Place
+from indicators.models import Figure, FigureRevision, Indicator, MonthReview, Place
 
 
 @admin.register(Place)
@@ -179,14 +179,28 @@ class FigureAdmin(OfficeScopedAdmin):
                 self.admin_site.admin_view(self.report_view),
                 name="indicators_figure_report",
             ),
+            path(
+                "review/",
+                self.admin_site.admin_view(self.review_view),
+                name="indicators_figure_review",
+            ),
             *super().get_urls(),
         ]
 
     def report_view(self, request: HttpRequest) -> HttpResponse:
-        """月报填报: one office, one month, every active indicator of the office on one page."""
-        if not permissions.can_enter_data(request.user):
+        """月报填报: one office, one month, every active indicator of the office on one page.
+
+        Reviewers open it too, read-only, to approve or return the month."""
+        user = request.user
+        if not (permissions.can_enter_data(user) or user.is_reviewer):
             raise PermissionDenied
-        period_form = ReportPeriodForm(request.GET or _default_period(request), user=request.user)
+        if request.method == "POST" and not permissions.can_enter_data(user):
+            raise PermissionDenied
+        period_form = ReportPeriodForm(
+            request.GET or _default_period(request),
+            user=user,
+            readable=not permissions.can_enter_data(user),
+        )
         context: dict[str, Any] = {
             **self.admin_site.each_context(request),
             "title": _("月报填报"),
@@ -202,7 +216,11 @@ class FigureAdmin(OfficeScopedAdmin):
             request.POST if request.method == "POST" else None, rows=rows, month=month
         )
         confirmed = request.POST.get("confirm_warnings") == "1"
-        if request.method == "POST" and formset.is_valid():
+        review = MonthReview.objects.filter(office=office, year=year, month=month).first()
+        locked = review is not None and review.is_locked
+        if request.method == "POST" and locked:
+            messages.error(request, _("该月数据已审核锁定，未保存；如需修改，请管理员重新打开。"))
+        elif request.method == "POST" and formset.is_valid():
             if formset.warnings and not confirmed:
                 messages.warning(request, _("以下数据需要核对。确认无误后，请勾选确认并再次保存。"))
             else:
@@ -243,8 +261,69 @@ class FigureAdmin(OfficeScopedAdmin):
             period_label=periods.period_label(year, month),
             formset=formset,
             show_confirm=request.method == "POST" and bool(formset.warnings),
+            **review_context(request, office, year, month, review),
         )
         return TemplateResponse(request, "admin/indicators/figure/report.html", context)
+
+    def review_view(self, request: HttpRequest) -> HttpResponse:
+        """Submit, approve, return or reopen an office's month (POST only)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        form = ReportPeriodForm(request.POST, user=request.user, readable=True)
+        if not form.is_valid():
+            messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+            return HttpResponseRedirect(reverse("admin:indicators_figure_report"))
+        office = form.cleaned_data["office"]
+        year, month = form.cleaned_data["period"]
+        action = request.POST.get("action", "")
+        reason = request.POST.get("reason", "")
+        try:
+            if action == "submit":
+                review.month_submit(office=office, year=year, month=month, user=request.user)
+                messages.success(request, _("已报送，等待审核。"))
+            else:
+                current = review.review_for(office, year, month)
+                if action == "approve":
+                    review.month_approve(review=current, user=request.user)
+                    messages.success(request, _("审核通过，该月数据已锁定。"))
+                elif action == "return":
+                    review.month_return(review=current, user=request.user, reason=reason)
+                    messages.success(request, _("已退回。"))
+                elif action == "reopen":
+                    review.month_reopen(review=current, user=request.user, reason=reason)
+                    messages.success(request, _("已重新打开，可以修改。"))
+                else:
+                    messages.error(request, _("未知操作。"))
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        url = reverse("admin:indicators_figure_report")
+        return HttpResponseRedirect(
+            f"{url}?office={office.pk}&period={periods.format_period(year, month)}"
+        )
+
+
+def review_context(
+    request: HttpRequest, office: Any, year: int, month: int, current: MonthReview | None
+) -> dict[str, Any]:
+    """The review state of an office's month and what this user may do with it."""
+    user = request.user
+    state = current.state if current else MonthReview.State.DRAFT
+    can_write = permissions.can_write_office(user, office)
+    reviewer = review.can_review(user, office)
+    return {
+        "review": current,
+        "review_state": MonthReview.State(state).label,
+        "review_locked": state == MonthReview.State.REVIEWED,
+        "review_events": list(current.events.select_related("user")) if current else [],
+        "review_due": review.due_date(year, month),
+        "review_late": review.is_late(current, year, month, periods.today()),
+        "can_submit": can_write and state in (MonthReview.State.DRAFT, MonthReview.State.RETURNED),
+        "can_approve": reviewer
+        and state == MonthReview.State.SUBMITTED
+        and (current is None or current.submitted_by_id != user.pk),
+        "can_return": reviewer and state == MonthReview.State.SUBMITTED,
+        "can_reopen": user.is_admin and state == MonthReview.State.REVIEWED,
+    }
 
 
 def _default_period(request: HttpRequest) -> dict[str, Any]:

@@ -118,9 +118,12 @@ class ReportPeriodForm(forms.Form):
         error_messages={"required": gettext_lazy("请选择月份。")},
     )
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, readable: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["office"].queryset = permissions.writable_offices(user).filter(is_active=True)
+        offices = (
+            permissions.readable_offices(user) if readable else permissions.writable_offices(user)
+        )
+        self.fields["office"].queryset = offices.filter(is_active=True)
 
     def clean_period(self) -> tuple[int, int]:
         try:

@@ -299,3 +299,94 @@ class FigureRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.figure} {self.get_action_display()}"
+
+
+class MonthReview(models.Model):
+    """An office's month: 草稿 → 已报送 → 已审核 (locked) or 已退回 with a reason.
+
+    Covers the office's figures and its projects' and tasks' progress for that month.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("已报送")
+        REVIEWED = "reviewed", _("已审核")
+        RETURNED = "returned", _("已退回")
+
+    office = models.ForeignKey(
+        Office, verbose_name=_("科室"), on_delete=models.PROTECT, related_name="month_reviews"
+    )
+    year = models.PositiveSmallIntegerField(_("年份"))
+    month = models.PositiveSmallIntegerField(_("月份"))
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.DRAFT)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("报送人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    reason = models.CharField(_("退回/重新打开原因"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-year", "-month", "office__order"]
+        verbose_name = _("月报审核")
+        verbose_name_plural = _("月报审核")
+        permissions = [("review_month", _("可审核本科室月报"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "year", "month"], name="monthreview_unique_office_month"
+            ),
+            models.CheckConstraint(
+                condition=Q(month__gte=1, month__lte=12), name="monthreview_month_1_to_12"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office} {self.year}年{self.month}月 {self.get_state_display()}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state == self.State.REVIEWED
+
+
+class MonthReviewEvent(models.Model):
+    """Every step of a month's review, kept for good: who, when, what, why."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("报送")
+        APPROVE = "approve", _("审核通过")
+        RETURN = "return", _("退回")
+        REOPEN = "reopen", _("重新打开")
+
+    review = models.ForeignKey(
+        MonthReview, verbose_name=_("月报"), on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(_("操作"), max_length=8, choices=Action.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    reason = models.CharField(_("原因"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("审核记录")
+        verbose_name_plural = _("审核记录")
+
+    def __str__(self) -> str:
+        return f"{self.review} {self.get_action_display()}"

@@ -16,6 +16,7 @@ from accounts import permissions
 from accounts.permissions import OfficeScopedAdmin
 from indicators import periods
 from indicators.forms import ReportPeriodForm
+from indicators.review import MonthLocked
 from plans import selectors, services
 from plans.forms import ProgressFormSet, SupervisionItemForm
 from plans.models import (
@@ -231,13 +232,19 @@ class ProgressReportAdmin(admin.ModelAdmin):
         formset = ProgressFormSet(request.POST if request.method == "POST" else None, rows=rows)
         if request.method == "POST":
             if formset.is_valid():
-                saved = services.progress_report_save(
-                    office=office,
-                    year=year,
-                    month=month,
-                    entries=[form.entry() for form in formset.forms],
-                    user=request.user,
-                )
+                try:
+                    saved = services.progress_report_save(
+                        office=office,
+                        year=year,
+                        month=month,
+                        entries=[form.entry() for form in formset.forms],
+                        user=request.user,
+                    )
+                except MonthLocked as exc:
+                    messages.error(request, "；".join(exc.messages))
+                    return TemplateResponse(
+                        request, template, {**context, "office": office, "formset": formset}
+                    )
                 messages.success(request, _("已保存%(n)d条进展。") % {"n": saved})
                 url = reverse("admin:plans_progressreport_report")
                 return HttpResponseRedirect(

@@ -218,3 +218,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Figures for month M are due on this day of month M+1.
+REPORT_DUE_DAY = env_int("REPORT_DUE_DAY", 10)

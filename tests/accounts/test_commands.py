@@ -32,11 +32,13 @@ def test_demo_setup_creates_the_three_demo_accounts(settings, tmp_path, monkeypa
     assert admin.role_names == {"管理员"}
     assert leader.role_names == {"领导"}
     assert clerk.role_names == {"录入员"} and clerk.office.name == "经济发展办"
+    reviewer = User.objects.get(username="reviewer")
+    assert reviewer.role_names == {"审核员"} and reviewer.office == clerk.office
     assert clerk.check_password("demo-pass-for-test")
     clerk.set_password("changed-by-the-clerk")
     clerk.save()
     call_command("demo_setup")  # a second run keeps the users as they are
-    assert User.objects.filter(username__in=["admin", "leader", "clerk"]).count() == 3
+    assert User.objects.filter(username__in=["admin", "leader", "clerk", "reviewer"]).count() == 4
     assert User.objects.get(username="clerk").check_password("changed-by-the-clerk")
 
 

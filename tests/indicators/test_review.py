@@ -1,0 +1,170 @@
+"""The monthly review: submit, approve (not by the submitter), return with a reason, lock,
+reopen only by an admin with a reason; due days and late reports."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal as D
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from accounts.roles import Role
+from indicators import review
+from indicators.models import MonthReview
+from indicators.services import FigureEntry, figures_save
+from tests.factories import FigureFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def reviewer(office_a):
+    return UserFactory(username="head_a", office=office_a, roles=[Role.REVIEWER])
+
+
+@pytest.fixture
+def reviewer_b(office_b):
+    return UserFactory(username="head_b", office=office_b, roles=[Role.REVIEWER])
+
+
+def test_due_day_is_the_10th_of_the_next_month(settings):
+    assert review.due_date(2024, 9) == date(2024, 10, 10)
+    assert review.due_date(2024, 12) == date(2025, 1, 10)
+    settings.REPORT_DUE_DAY = 31
+    assert review.due_date(2024, 1) == date(2024, 2, 29)  # capped to the month's length
+
+
+def test_a_report_is_late_when_submitted_after_the_due_day(office_a, clerk):
+    with time_machine.travel(datetime(2024, 10, 10, 23, 0, tzinfo=SHANGHAI)):
+        on_time = review.month_submit(office=office_a, year=2024, month=9, user=clerk)
+    assert not review.is_late(on_time, 2024, 9, date(2024, 12, 1))
+    with time_machine.travel(datetime(2024, 11, 11, 9, 0, tzinfo=SHANGHAI)):
+        late = review.month_submit(office=office_a, year=2024, month=10, user=clerk)
+    assert review.is_late(late, 2024, 10, date(2024, 12, 1))
+    # Not submitted: late once the due day has passed.
+    assert not review.is_late(None, 2024, 11, date(2024, 12, 10))
+    assert review.is_late(None, 2024, 11, date(2024, 12, 11))
+
+
+def test_submit_approve_locks_the_month(office_a, clerk, reviewer, output, town):
+    submitted = review.month_submit(office=office_a, year=2024, month=9, user=clerk)
+    assert submitted.state == MonthReview.State.SUBMITTED and submitted.submitted_by == clerk
+    approved = review.month_approve(review=submitted, user=reviewer)
+    assert approved.state == MonthReview.State.REVIEWED and approved.reviewed_by == reviewer
+    with pytest.raises(review.MonthLocked) as excinfo:
+        figures_save(
+            year=2024, month=9, place=town, entries=[FigureEntry(output, D("1"))], user=clerk
+        )
+    assert "2024年9月的数据已审核锁定" in excinfo.value.messages[0]
+    assert [e.action for e in approved.events.all()] == ["submit", "approve"]
+
+
+def test_the_submitter_cannot_approve_their_own_month(office_a, clerk):
+    clerk.groups.add(*UserFactory(roles=[Role.REVIEWER]).groups.all())
+    clerk = type(clerk).objects.get(pk=clerk.pk)
+    submitted = review.month_submit(office=office_a, year=2024, month=9, user=clerk)
+    with pytest.raises(ValidationError, match="审核人不能是报送人本人"):
+        review.month_approve(review=submitted, user=clerk)
+
+
+def test_only_a_reviewer_of_the_office_or_an_admin_reviews(
+    office_a, clerk, reviewer_b, leader, admin_user
+):
+    submitted = review.month_submit(office=office_a, year=2024, month=9, user=clerk)
+    for outsider in (reviewer_b, leader):
+        with pytest.raises(PermissionDenied):
+            review.month_approve(review=submitted, user=outsider)
+    assert review.month_approve(review=submitted, user=admin_user).state == "reviewed"
+
+
+def test_a_return_needs_a_reason_and_allows_resubmission(office_a, clerk, reviewer):
+    submitted = review.month_submit(office=office_a, year=2024, month=9, user=clerk)
+    with pytest.raises(ValidationError, match="退回时必须填写原因"):
+        review.month_return(review=submitted, user=reviewer, reason=" ")
+    returned = review.month_return(review=submitted, user=reviewer, reason="规上产值与统计局不符")
+    assert returned.state == "returned" and returned.reason == "规上产值与统计局不符"
+    again = review.month_submit(office=office_a, year=2024, month=9, user=clerk)
+    assert again.state == "submitted"
+    assert [(e.action, e.reason) for e in again.events.all()] == [
+        ("submit", ""),
+        ("return", "规上产值与统计局不符"),
+        ("submit", ""),
+    ]
+
+
+def test_only_an_admin_reopens_a_reviewed_month_and_only_with_a_reason(
+    office_a, clerk, reviewer, admin_user, output, town
+):
+    approved = review.month_approve(
+        review=review.month_submit(office=office_a, year=2024, month=9, user=clerk),
+        user=reviewer,
+    )
+    with pytest.raises(PermissionDenied):
+        review.month_reopen(review=approved, user=reviewer, reason="x")
+    with pytest.raises(ValidationError, match="必须填写原因"):
+        review.month_reopen(review=approved, user=admin_user, reason="")
+    reopened = review.month_reopen(review=approved, user=admin_user, reason="统计局更正9月数据")
+    assert reopened.state == "draft" and reopened.reason == "统计局更正9月数据"
+    assert reopened.events.last().reason == "统计局更正9月数据"
+    figures_save(year=2024, month=9, place=town, entries=[FigureEntry(output, D("1"))], user=clerk)
+
+
+def test_a_locked_month_refuses_the_form_and_the_page_says_so(
+    clerk_client, office_a, clerk, reviewer, output, town
+):
+    review.month_approve(
+        review=review.month_submit(office=office_a, year=2023, month=9, user=clerk),
+        user=reviewer,
+    )
+    url = f"/admin/indicators/figure/report/?office={office_a.pk}&period=2023-09"
+    body = clerk_client.get(url).content.decode()
+    assert "该月数据已审核锁定，不能修改" in body and "保存全部" not in body
+    response = clerk_client.post(
+        url, {"rows-TOTAL_FORMS": "1", "rows-INITIAL_FORMS": "1", "rows-0-value": "5"}
+    )
+    assert "未保存" in response.content.decode()
+    assert not output.figures.exists()
+
+
+def test_the_review_buttons_work_through_the_page(client, office_a, clerk, reviewer, output, town):
+    client.force_login(clerk)
+    client.post(
+        "/admin/indicators/figure/review/",
+        {"office": office_a.pk, "period": "2023-09", "action": "submit"},
+    )
+    assert MonthReview.objects.get().state == "submitted"
+    client.force_login(reviewer)
+    page = client.get(f"/admin/indicators/figure/report/?office={office_a.pk}&period=2023-09")
+    assert page.status_code == 200 and "审核通过" in page.content.decode()
+    response = client.post(
+        "/admin/indicators/figure/review/",
+        {"office": office_a.pk, "period": "2023-09", "action": "return", "reason": ""},
+    )
+    assert response.status_code == 302
+    assert "退回时必须填写原因" in client.get(response["Location"]).content.decode()
+    client.post(
+        "/admin/indicators/figure/review/",
+        {"office": office_a.pk, "period": "2023-09", "action": "approve"},
+    )
+    assert MonthReview.objects.get().state == "reviewed"
+
+
+def test_the_dashboard_marks_unreviewed_figures(
+    leader_client, office_a, clerk, reviewer, output, town
+):
+    FigureFactory(
+        indicator=output, place=town, year=2024, month=9, value=D("29.74"), entered_by=clerk
+    )
+    with time_machine.travel(datetime(2024, 10, 15, tzinfo=SHANGHAI)):
+        row = leader_client.get("/?period=2024-09").context["data"].rows[0]
+        assert "未审核" in row.marks
+        review.month_approve(
+            review=review.month_submit(office=office_a, year=2024, month=9, user=clerk),
+            user=reviewer,
+        )
+        row = leader_client.get("/?period=2024-09").context["data"].rows[0]
+        assert "未审核" not in row.marks
