@@ -11,7 +11,8 @@ from dashboard.filters import DashboardFilter
 from dashboard.tables import IndicatorTable
 from indicators import periods
 from indicators.models import Figure, Indicator, Place
-from plans.models import Project, Target, Task
+from plans.models import Project, Stage, Target, Task
+from plans.selectors import history_entries
 
 
 def _period(request: HttpRequest) -> tuple[int, int, str]:
@@ -153,6 +154,11 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "resolved_at", "due_date"
     )
     plans = project.year_plans.order_by("-year")
+    records = [
+        *project.history.select_related("history_user"),
+        *Stage.history.filter(project_id=project.pk).select_related("history_user"),
+    ]
+    history = history_entries(records, subject_of=_history_subject)
     return render(
         request,
         "dashboard/project_detail.html",
@@ -163,6 +169,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "items": items,
             "plans": plans,
             "children": project.children.order_by("order"),
+            "history": history,
         },
     )
 
@@ -176,6 +183,17 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     reports = task.reports.select_related("reported_by").order_by("-year", "-month")
     items = task.supervision_items.select_related("office", "raised_by")
-    return render(
-        request, "dashboard/task_detail.html", {"task": task, "reports": reports, "items": items}
+    history = history_entries(
+        list(task.history.select_related("history_user")), subject_of=_history_subject
     )
+    return render(
+        request,
+        "dashboard/task_detail.html",
+        {"task": task, "reports": reports, "items": items, "history": history},
+    )
+
+
+def _history_subject(record) -> str:  # type: ignore[no-untyped-def]
+    if record.instance_type is Stage:
+        return f"阶段：{record.name}"
+    return str(record.instance_type._meta.verbose_name)

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from indicators import periods
 from indicators.models import Category, Figure, Indicator, Kind
@@ -143,7 +144,9 @@ def demo_progress_load(until: tuple[int, int]) -> int:
                         is_demo=True,
                     )
                 )
-    ProgressReport.objects.bulk_create(reports, batch_size=500)
+    bulk_create_with_history(
+        reports, ProgressReport, batch_size=500, default_change_reason="演示数据"
+    )
     return len(reports)
 
 
@@ -179,7 +182,12 @@ def demo_stage_dates_load(until: tuple[int, int]) -> int:
                 stage.actual_date = stage.planned_date + timedelta(days=rng.randint(-10, 25))
                 stage.actual_date = min(stage.actual_date, today)
                 stage.is_done = True
-    Stage.objects.bulk_update(stages, ["planned_date", "actual_date", "is_done", "dates_are_demo"])
+    bulk_update_with_history(
+        stages,
+        Stage,
+        ["planned_date", "actual_date", "is_done", "dates_are_demo"],
+        default_change_reason="演示数据",
+    )
     return len(stages)
 
 
@@ -190,9 +198,17 @@ def demo_plans_load(until: tuple[int, int] | None = None) -> int:
 
 @transaction.atomic
 def demo_plans_remove() -> int:
-    count = Stage.objects.filter(dates_are_demo=True).update(
-        planned_date=None, actual_date=None, is_done=False, dates_are_demo=False
+    stages = list(Stage.objects.filter(dates_are_demo=True))
+    for stage in stages:
+        stage.planned_date = stage.actual_date = None
+        stage.is_done = stage.dates_are_demo = False
+    bulk_update_with_history(
+        stages,
+        Stage,
+        ["planned_date", "actual_date", "is_done", "dates_are_demo"],
+        default_change_reason="删除演示数据",
     )
+    count = len(stages)
     for model in (ProgressReport, ProjectYearPlan, Target):
         deleted, _detail = model.objects.filter(is_demo=True).delete()
         count += deleted

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from accounts.models import Office
 from indicators.models import Indicator, Place, Unit
@@ -38,6 +39,8 @@ class Target(models.Model):
     wording = models.CharField(_("目标表述"), max_length=200, blank=True)
     achieved_on = models.DateField(_("节点完成日期"), null=True, blank=True)
     is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-year", "indicator__office__order", "indicator__order"]
@@ -194,6 +197,8 @@ class Project(models.Model):
     is_active = models.BooleanField(_("跟踪中"), default=True)
     order = models.PositiveIntegerField(_("排序"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["order", "id"]
         verbose_name = _("重点项目")
@@ -263,6 +268,8 @@ class Stage(models.Model):
     note = models.TextField(_("说明"), blank=True)
     dates_are_demo = models.BooleanField(_("日期为演示数据"), default=False)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["project", "order"]
         verbose_name = _("项目阶段")
@@ -331,6 +338,8 @@ class Task(models.Model):
         related_name="tasks",
     )
     order = models.PositiveIntegerField(_("排序"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["section__year", "section__number", "order", "id"]
@@ -407,6 +416,8 @@ class ProgressReport(models.Model):
     )
     reported_at = models.DateTimeField(_("填报时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("最后修改时间"), auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-year", "-month", "id"]
@@ -498,6 +509,8 @@ class SupervisionItem(models.Model):
         related_name="+",
     )
     resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["resolved_at", "due_date", "id"]

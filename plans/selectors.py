@@ -115,3 +115,62 @@ def stage_state(stage: Stage, on: date) -> str:
     if stage.planned_date is not None:
         return "on_time"
     return "not_started"
+
+
+@dataclass
+class HistoryEntry:
+    """One change in the audit trail, with the fields it changed (old → new)."""
+
+    when: object
+    user: object
+    action: str
+    subject: str
+    changes: list[tuple[str, object, object]]
+    reason: str
+
+
+HISTORY_ACTIONS = {"+": "新建", "~": "修改", "-": "删除"}
+
+
+def _shown(value: object) -> str:
+    """A changed value as a person reads it: 2024-09-20, 411, 是/否, — for nothing."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def history_entries(records: list, subject_of=str) -> list[HistoryEntry]:  # type: ignore[no-untyped-def]
+    """Turn django-simple-history records (of one or several objects) into readable entries,
+    newest first, diffing each against the previous record of the same object in memory."""
+    ordered = sorted(records, key=lambda r: (r.history_date, r.history_id))
+    previous: dict[object, object] = {}
+    entries = []
+    for record in ordered:
+        changes: list[tuple[str, object, object]] = []
+        key = (record.instance_type, record.id)
+        before = previous.get(key)
+        if before is not None:
+            delta = record.diff_against(before)
+            for change in delta.changes:
+                field = record.instance_type._meta.get_field(change.field)
+                changes.append((str(field.verbose_name), _shown(change.old), _shown(change.new)))
+        previous[key] = record
+        if before is not None and not changes and record.history_type == "~":
+            continue
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                user=record.history_user,
+                action=HISTORY_ACTIONS.get(record.history_type, record.history_type),
+                subject=subject_of(record),
+                changes=changes,
+                reason=record.history_change_reason or "",
+            )
+        )
+    return list(reversed(entries))

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts import permissions
 from accounts.models import Office, User
@@ -43,7 +44,7 @@ def project_stages_create(*, project: Project, template: StageTemplate | None = 
         for step in template.steps.all()
         if step.key not in have
     ]
-    Stage.objects.bulk_create(stages)
+    bulk_create_with_history(stages, Stage)
     return len(stages)
 
 
@@ -142,10 +143,14 @@ def progress_report_save(
         report.reported_by, report.updated_at, report.is_demo = user, now, False
         _check(report)
         to_update.append(report)
-    ProgressReport.objects.bulk_create(to_create)
+    # The *_with_history helpers keep the audit trail for bulk writes too.
+    bulk_create_with_history(to_create, ProgressReport, default_user=user)
     if to_update:
-        ProgressReport.objects.bulk_update(
-            to_update, [*REPORT_FIELDS, "reported_by", "updated_at", "is_demo"]
+        bulk_update_with_history(
+            to_update,
+            ProgressReport,
+            [*REPORT_FIELDS, "reported_by", "updated_at", "is_demo"],
+            default_user=user,
         )
     return len(to_create) + len(to_update)
 

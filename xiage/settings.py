@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tables2",
     "django_filters",
+    "simple_history",
     "accounts",
     "indicators",
     "plans",
@@ -131,6 +132,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -221,3 +223,7 @@ LOGGING = {
 
 # Figures for month M are due on this day of month M+1.
 REPORT_DUE_DAY = env_int("REPORT_DUE_DAY", 10)
+
+# The audit trail is read-only in the app: history can be viewed, never reverted or edited.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
