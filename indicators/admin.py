@@ -135,20 +135,29 @@ class FigureAdmin(OfficeScopedAdmin):
     def save_model(self, request: HttpRequest, obj: Figure, form: Any, change: bool) -> None:
         if not permissions.can_write_office(request.user, obj.indicator.office):
             raise PermissionDenied
-        services.figures_save(
-            year=obj.year,
-            month=obj.month,
-            place=obj.place,
-            entries=[
-                services.FigureEntry(
-                    indicator=obj.indicator,
-                    value=form.cleaned_data["value"],
-                    growth=form.cleaned_data["growth"],
-                    note=form.cleaned_data["note"],
-                )
-            ],
-            user=request.user,
-        )
+        try:
+            services.figures_save(
+                year=obj.year,
+                month=obj.month,
+                place=obj.place,
+                entries=[
+                    services.FigureEntry(
+                        indicator=obj.indicator,
+                        value=form.cleaned_data["value"],
+                        growth=form.cleaned_data["growth"],
+                        note=form.cleaned_data["note"],
+                        expected_version=form.cleaned_data.get("version") if change else 0,
+                    )
+                ],
+                user=request.user,
+            )
+        except (services.ConcurrentEdit, review.MonthLocked) as exc:
+            # The form checked the common case; this is the rare race. Nothing was saved.
+            messages.error(request, _("未保存：") + "；".join(exc.messages))
+            if obj.pk is None:
+                return
+            obj.refresh_from_db()
+            return
         saved = Figure.objects.get(
             indicator=obj.indicator, year=obj.year, month=obj.month, place=obj.place
         )
@@ -216,29 +225,57 @@ class FigureAdmin(OfficeScopedAdmin):
             request.POST if request.method == "POST" else None, rows=rows, month=month
         )
         confirmed = request.POST.get("confirm_warnings") == "1"
-        review = MonthReview.objects.filter(office=office, year=year, month=month).first()
-        locked = review is not None and review.is_locked
+        month_review = review_now(office, year, month)
+        locked = month_review is not None and month_review.is_locked
         if request.method == "POST" and locked:
             messages.error(request, _("该月数据已审核锁定，未保存；如需修改，请管理员重新打开。"))
         elif request.method == "POST" and formset.is_valid():
             if formset.warnings and not confirmed:
                 messages.warning(request, _("以下数据需要核对。确认无误后，请勾选确认并再次保存。"))
             else:
-                result = services.monthly_report_save(
-                    office=office,
-                    year=year,
-                    month=month,
-                    user=request.user,
-                    entries=[
-                        services.FigureEntry(
-                            indicator=form.indicator,
-                            value=form.cleaned_data["value"],
-                            growth=form.cleaned_data["growth"],
-                            note=form.cleaned_data["note"],
-                        )
-                        for form in formset.forms
-                    ],
-                )
+                try:
+                    result = services.monthly_report_save(
+                        office=office,
+                        year=year,
+                        month=month,
+                        user=request.user,
+                        entries=[
+                            services.FigureEntry(
+                                indicator=form.indicator,
+                                value=form.cleaned_data["value"],
+                                growth=form.cleaned_data["growth"],
+                                note=form.cleaned_data["note"],
+                                expected_version=_version(form),
+                            )
+                            for form in formset.forms
+                        ],
+                    )
+                except services.ConcurrentEdit as exc:
+                    # Nothing was saved: show both values and a fresh form with the current ones.
+                    messages.error(
+                        request, _("保存失败：以下数据在您打开页面后已被他人修改，全部未保存。")
+                    )
+                    for message in exc.messages:
+                        messages.warning(request, message)
+                    rows = selectors.report_rows(office, year, month)
+                    formset = ReportFormSet(rows=rows, month=month)
+                    result = None
+                except review.MonthLocked as exc:
+                    messages.error(request, "；".join(exc.messages))
+                    result = None
+                if result is None:
+                    context.update(
+                        office=office,
+                        year=year,
+                        month=month,
+                        period_label=periods.period_label(year, month),
+                        formset=formset,
+                        show_confirm=False,
+                        **review_context(
+                            request, office, year, month, review_now(office, year, month)
+                        ),
+                    )
+                    return TemplateResponse(request, "admin/indicators/figure/report.html", context)
                 messages.success(
                     request,
                     _("已保存：新增%(created)d条，修改%(changed)d条，修订%(revised)d条。")
@@ -261,7 +298,7 @@ class FigureAdmin(OfficeScopedAdmin):
             period_label=periods.period_label(year, month),
             formset=formset,
             show_confirm=request.method == "POST" and bool(formset.warnings),
-            **review_context(request, office, year, month, review),
+            **review_context(request, office, year, month, month_review),
         )
         return TemplateResponse(request, "admin/indicators/figure/report.html", context)
 
@@ -300,6 +337,15 @@ class FigureAdmin(OfficeScopedAdmin):
         return HttpResponseRedirect(
             f"{url}?office={office.pk}&period={periods.format_period(year, month)}"
         )
+
+
+def _version(form: Any) -> int:
+    version = form.cleaned_data.get("version")
+    return 0 if version is None else version
+
+
+def review_now(office: Any, year: int, month: int) -> MonthReview | None:
+    return MonthReview.objects.filter(office=office, year=year, month=month).first()
 
 
 def review_context(

@@ -139,10 +139,29 @@ class ReportPeriodForm(forms.Form):
         return year, month
 
 
+class VersionField(forms.IntegerField):
+    """The version of a row when the page was opened, posted back to detect lost updates."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "invalid": gettext_lazy("页面已过期，请刷新后重新填写。"),
+                "min_value": gettext_lazy("页面已过期，请刷新后重新填写。"),
+            },
+        )
+        super().__init__(**kwargs)
+
+
 class FigureRowForm(forms.Form):
     value = forms.CharField(label=gettext_lazy("本期数"), required=False, max_length=40)
     growth = forms.CharField(label=gettext_lazy("同比增长（%）"), required=False, max_length=20)
     note = forms.CharField(label=gettext_lazy("情况说明"), required=False, max_length=500)
+    version = VersionField()
 
     def __init__(self, *args: Any, row: ReportRow, month: int, **kwargs: Any) -> None:
         self.row = row
@@ -157,8 +176,11 @@ class FigureRowForm(forms.Form):
                     if row.figure.growth is not None
                     else "",
                     "note": row.figure.note,
+                    "version": row.figure.version,
                 },
             )
+        else:
+            kwargs.setdefault("initial", {"version": 0})
         super().__init__(*args, **kwargs)
         unit = row.indicator.unit_label
         self.fields["value"].widget.attrs.update(
@@ -247,14 +269,16 @@ class FigureAdminForm(forms.ModelForm):
 
     value = forms.CharField(label=gettext_lazy("数值"), max_length=40)
     growth = forms.CharField(label=gettext_lazy("同比增长（%）"), required=False, max_length=20)
+    version = VersionField()
 
     class Meta:
         model = Figure
-        fields = ["indicator", "year", "month", "place", "value", "growth", "note"]
+        fields = ["indicator", "year", "month", "place", "value", "growth", "note", "version"]
 
     def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
+            self.initial["version"] = self.instance.version
             self.initial["value"] = _plain(self.instance.value_display)
             growth = self.instance.growth
             self.initial["growth"] = _plain(growth.normalize()) if growth is not None else ""
@@ -281,6 +305,14 @@ class FigureAdminForm(forms.ModelForm):
         year = cleaned.get("year") or self.instance.year
         month = cleaned.get("month") or self.instance.month
         value = cleaned.get("value")
+        opened = cleaned.get("version")
+        if self.instance.pk and opened is not None and opened != self.instance.version:
+            who = self.instance.updated_by or _("他人")
+            self.add_error(
+                None,
+                _("该数据在您打开后已被%(who)s修改，当前为 %(current)s。请刷新页面后重新填写。")
+                % {"who": who, "current": _plain(self.instance.value_display)},
+            )
         if indicator is not None and value is not None:
             try:
                 check_value(indicator, value)

@@ -201,6 +201,8 @@ class Figure(models.Model):
     source = models.CharField(_("来源"), max_length=128, blank=True)
     is_demo = models.BooleanField(_("演示数据"), default=False)
     is_revised = models.BooleanField(_("已修订"), default=False)
+    # Raised on every change; a save that expected another version is refused (no lost update).
+    version = models.PositiveIntegerField(_("版本"), default=1)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("填报人"),

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Office, User
@@ -19,12 +20,47 @@ KEY_CATEGORIES = (Category.INDUSTRY, Category.INVESTMENT, Category.CONSUMPTION)
 
 @dataclass(frozen=True)
 class FigureEntry:
-    """What a person typed for one indicator: value None means nothing entered."""
+    """What a person typed for one indicator: value None means nothing entered.
+
+    `expected_version` is the figure's version when the form was opened (0: there was none);
+    None skips the check (seed, import of a whole file).
+    """
 
     indicator: Indicator
     value: Decimal | None
     growth: Decimal | None = None
     note: str = ""
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A figure someone else changed after this person opened it."""
+
+    indicator: Indicator
+    yours: Decimal | None
+    current: Decimal | None
+    changed_by: User | None
+
+    @property
+    def message(self) -> str:
+        who = str(self.changed_by) if self.changed_by else "他人"
+        return (
+            f"“{self.indicator.name}”在您打开后已被{who}修改：当前为 {_plain(self.current)}，"
+            f"您填写的是 {_plain(self.yours)}。请核对后重新保存。"
+        )
+
+
+def _plain(value: Decimal | None) -> str:
+    return "—" if value is None else format(value.normalize(), "f")
+
+
+class ConcurrentEdit(ValidationError):
+    """Raised, before anything is written, when a save would overwrite another's change."""
+
+    def __init__(self, conflicts: list[Conflict]) -> None:
+        self.conflicts = conflicts
+        super().__init__([conflict.message for conflict in conflicts], code="conflict")
 
 
 @dataclass
@@ -61,7 +97,9 @@ def figures_save(
     past = periods.is_past_reporting(year, month, on)
     existing = {
         figure.indicator_id: figure
-        for figure in Figure.objects.select_for_update().filter(
+        for figure in Figure.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .filter(
             indicator__in=[entry.indicator.pk for entry in entries],
             year=year,
             month=month,
@@ -73,6 +111,13 @@ def figures_save(
     to_create: list[Figure] = []
     to_update: list[Figure] = []
     revisions: list[FigureRevision] = []
+    conflicts = [
+        conflict
+        for entry in entries
+        if (conflict := _conflict(entry, existing.get(entry.indicator.pk))) is not None
+    ]
+    if conflicts:
+        raise ConcurrentEdit(conflicts)
     for entry in entries:
         figure = existing.get(entry.indicator.pk)
         if figure is None:
@@ -103,6 +148,7 @@ def figures_save(
         figure.value, figure.growth, figure.note = entry.value, entry.growth, entry.note
         figure.updated_by, figure.updated_at = user, now
         figure.is_demo = False  # a person's figure replaces a generated one
+        figure.version += 1
         if past:
             figure.is_revised = True
             action = FigureRevision.Action.REVISED
@@ -113,17 +159,53 @@ def figures_save(
         to_update.append(figure)
         revisions.append(_revision(figure, action, before, user, reason))
     if to_create:
-        Figure.objects.bulk_create(to_create)
+        try:
+            with transaction.atomic():
+                Figure.objects.bulk_create(to_create)
+        except IntegrityError as exc:
+            # Another person created the same figure a moment ago (their row won the race).
+            raise ConcurrentEdit(
+                [Conflict(f.indicator, f.value, None, None) for f in to_create]
+            ) from exc
     if to_update:
         Figure.objects.bulk_update(
             to_update,
-            ["value", "growth", "note", "updated_by", "updated_at", "is_revised", "is_demo"],
+            [
+                "value",
+                "growth",
+                "note",
+                "updated_by",
+                "updated_at",
+                "is_revised",
+                "is_demo",
+                "version",
+            ],
         )
     if revisions:
         for revision in revisions:
             revision.figure_id = revision.figure.pk
         FigureRevision.objects.bulk_create(revisions)
     return result
+
+
+def _conflict(entry: FigureEntry, figure: Figure | None) -> Conflict | None:
+    """A conflict when the figure changed since the form was opened and this save would
+    replace it with something else."""
+    if entry.expected_version is None:
+        return None
+    current_version = figure.version if figure is not None else 0
+    if current_version == entry.expected_version:
+        return None
+    if figure is not None and entry.value == figure.value and entry.growth == figure.growth:
+        return None  # the same figure either way: nothing would be lost
+    if figure is None and entry.value is None:
+        return None
+    return Conflict(
+        indicator=entry.indicator,
+        yours=entry.value,
+        current=figure.value if figure is not None else None,
+        changed_by=figure.updated_by if figure is not None else None,
+    )
 
 
 def _revision(

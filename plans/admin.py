@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -17,7 +17,6 @@ from accounts import permissions
 from accounts.permissions import OfficeScopedAdmin
 from indicators import periods
 from indicators.forms import ReportPeriodForm
-from indicators.review import MonthLocked
 from plans import selectors, services
 from plans.forms import ProgressFormSet, SupervisionItemForm
 from plans.models import (
@@ -241,10 +240,18 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
                         entries=[form.entry() for form in formset.forms],
                         user=request.user,
                     )
-                except MonthLocked as exc:
-                    messages.error(request, "；".join(exc.messages))
+                except ValidationError as exc:  # a locked month or another person's change
+                    messages.error(request, _("未保存：") + "；".join(exc.messages))
+                    fresh = ProgressFormSet(rows=selectors.progress_rows(office, year, month))
                     return TemplateResponse(
-                        request, template, {**context, "office": office, "formset": formset}
+                        request,
+                        template,
+                        {
+                            **context,
+                            "office": office,
+                            "period_label": periods.period_label(year, month, cumulative=False),
+                            "formset": fresh,
+                        },
                     )
                 messages.success(request, _("已保存%(n)d条进展。") % {"n": saved})
                 url = reverse("admin:plans_progressreport_report")

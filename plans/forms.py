@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from indicators.forms import decimal_places, parse_number
+from indicators.forms import VersionField, decimal_places, parse_number
 from plans.models import SupervisionItem
 from plans.selectors import ProgressRow
 from plans.services import ProgressEntry
@@ -43,6 +43,7 @@ class ProgressRowForm(forms.Form):
     next_steps = forms.CharField(
         label=gettext_lazy("下步打算"), required=False, max_length=TEXT_MAX, widget=forms.Textarea
     )
+    version = VersionField()
 
     def __init__(self, *args: Any, row: ProgressRow, **kwargs: Any) -> None:
         self.row = row
@@ -57,8 +58,11 @@ class ProgressRowForm(forms.Form):
                     "progress": report.progress,
                     "problems": report.problems,
                     "next_steps": report.next_steps,
+                    "version": report.version,
                 },
             )
+        else:
+            kwargs.setdefault("initial", {"version": 0})
         super().__init__(*args, **kwargs)
         for name in ("progress", "problems", "next_steps"):
             self.fields[name].widget.attrs.update({"rows": 2, "cols": 24})
@@ -106,6 +110,7 @@ class ProgressRowForm(forms.Form):
             progress=data.get("progress", "").strip(),
             problems=data.get("problems", "").strip(),
             next_steps=data.get("next_steps", "").strip(),
+            expected_version=data.get("version"),
         )
 
 

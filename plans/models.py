@@ -406,6 +406,7 @@ class ProgressReport(models.Model):
     problems = models.TextField(_("存在问题"), blank=True)
     next_steps = models.TextField(_("下步打算"), blank=True)
     is_demo = models.BooleanField(_("演示数据"), default=False)
+    version = models.PositiveIntegerField(_("版本"), default=1)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("填报人"),

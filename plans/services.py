@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -71,6 +71,7 @@ class ProgressEntry:
     progress: str = ""
     problems: str = ""
     next_steps: str = ""
+    expected_version: int | None = None  # the report's version when the form was opened
 
     @property
     def is_empty(self) -> bool:
@@ -123,6 +124,25 @@ def progress_report_save(
         existing[key] = report  # type: ignore[index]
     to_create, to_update = [], []
     now = timezone.now()
+    conflicts = []
+    for entry in entries:
+        key = ("project" if isinstance(entry.subject, Project) else "task", entry.subject.pk)
+        report = existing.get(key)
+        current = report.version if report is not None else 0
+        if entry.expected_version is not None and entry.expected_version != current:
+            same = report is not None and all(
+                getattr(report, name) == getattr(entry, name) for name in REPORT_FIELDS
+            )
+            if not same and not (report is None and entry.is_empty):
+                conflicts.append(
+                    _("“%(name)s”的进展在您打开后已被%(who)s修改，请核对后重新填写。")
+                    % {
+                        "name": entry.subject,
+                        "who": (report.reported_by if report and report.reported_by else "他人"),
+                    }
+                )
+    if conflicts:
+        raise ValidationError(conflicts, code="conflict")
     for entry in entries:
         key = ("project" if isinstance(entry.subject, Project) else "task", entry.subject.pk)
         report = existing.get(key)
@@ -141,15 +161,22 @@ def progress_report_save(
         for name, value in values.items():
             setattr(report, name, value)
         report.reported_by, report.updated_at, report.is_demo = user, now, False
+        report.version += 1
         _check(report)
         to_update.append(report)
     # The *_with_history helpers keep the audit trail for bulk writes too.
-    bulk_create_with_history(to_create, ProgressReport, default_user=user)
+    try:
+        with transaction.atomic():
+            bulk_create_with_history(to_create, ProgressReport, default_user=user)
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("有进展在您打开页面后已被他人填报，全部未保存，请刷新后核对。"), code="conflict"
+        ) from exc
     if to_update:
         bulk_update_with_history(
             to_update,
             ProgressReport,
-            [*REPORT_FIELDS, "reported_by", "updated_at", "is_demo"],
+            [*REPORT_FIELDS, "reported_by", "updated_at", "is_demo", "version"],
             default_user=user,
         )
     return len(to_create) + len(to_update)

@@ -50,7 +50,12 @@ class TestRowValidation:
     def test_a_valid_row(self, output):
         form = row_form(output, {"value": "29.74", "growth": "31.3", "note": ""})
         assert form.is_valid(), form.errors
-        assert form.cleaned_data == {"value": D("29.74"), "growth": D("31.3"), "note": ""}
+        assert form.cleaned_data == {
+            "value": D("29.74"),
+            "growth": D("31.3"),
+            "note": "",
+            "version": None,
+        }
 
     def test_an_empty_row_means_not_reported(self, output):
         form = row_form(output, {"value": "", "growth": "", "note": ""})

@@ -93,7 +93,7 @@ def test_progress_is_saved_all_or_nothing(project_a, task_a, office_a, clerk, mo
         raise IntegrityError("simulated")
 
     monkeypatch.setattr(ProgressReport.objects, "bulk_create", failing)
-    with pytest.raises(IntegrityError):
+    with pytest.raises(ValidationError):  # a failed insert is reported as a conflict
         progress_report_save(
             office=office_a,
             year=2024,
@@ -176,3 +176,13 @@ def test_a_resolution_cannot_be_empty(project_a, leader, clerk):
     with pytest.raises(ValidationError):
         supervision_resolve(item=item, resolution="  ", user=clerk)
     assert SupervisionItem.objects.get(pk=item.pk).is_open
+
+
+def test_a_stale_progress_save_is_refused_with_who_changed_it(project_a, office_a, clerk):
+    entry = ProgressEntry(project_a, percent_done=D("40"), progress="a", expected_version=0)
+    progress_report_save(office=office_a, year=2024, month=9, user=clerk, entries=[entry])
+    stale = ProgressEntry(project_a, percent_done=D("50"), progress="b", expected_version=0)
+    with pytest.raises(ValidationError) as excinfo:
+        progress_report_save(office=office_a, year=2024, month=9, user=clerk, entries=[stale])
+    assert "“后冯区块”的进展在您打开后已被" in excinfo.value.messages[0]
+    assert ProgressReport.objects.get(project=project_a).percent_done == D("40")
