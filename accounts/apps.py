@@ -13,3 +13,14 @@ class AccountsConfig(AppConfig):
         # Permissions of models added by later migrations exist only after post_migrate,
         # so the roles' permission sets are brought up to date after every migrate.
         post_migrate.connect(sync_role_permissions, dispatch_uid="accounts.sync_roles")
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from xiage.middleware import touch_session
+
+        # A fresh login counts as activity, so the first pages need no extra session write.
+        user_logged_in.connect(
+            lambda sender, request, **kwargs: touch_session(request.session),
+            dispatch_uid="accounts.touch_session_on_login",
+            weak=False,
+        )

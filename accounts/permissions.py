@@ -12,9 +12,11 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
 
 if TYPE_CHECKING:
     from accounts.models import Office, User
@@ -111,3 +113,21 @@ class OfficeScopedAdmin(admin.ModelAdmin):
         if obj is None or not allowed:
             return allowed
         return can_write_office(request.user, self.office_of(obj))
+
+
+class ScopedHistoryAdmin(SimpleHistoryAdmin):
+    """django-simple-history's admin views, limited to objects the user may see (404 else)."""
+
+    def _check_visible(self, request: HttpRequest, object_id: str) -> None:
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None):  # type: ignore[no-untyped-def]
+        self._check_visible(request, object_id)
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+    def history_form_view(  # type: ignore[no-untyped-def]
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ):
+        self._check_visible(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)

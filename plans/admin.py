@@ -11,10 +11,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts import permissions
-from accounts.permissions import OfficeScopedAdmin
+from accounts.permissions import OfficeScopedAdmin, ScopedHistoryAdmin
 from indicators import periods
 from indicators.forms import ReportPeriodForm
 from plans import selectors, services
@@ -34,7 +33,7 @@ from plans.models import (
 
 
 @admin.register(Target)
-class TargetAdmin(OfficeScopedAdmin, SimpleHistoryAdmin):
+class TargetAdmin(OfficeScopedAdmin, ScopedHistoryAdmin):
     office_field = "indicator__office"
     list_display = ["year", "indicator", "kind", "value", "wording", "achieved_on", "is_demo"]
     list_filter = ["year", "kind", "indicator__office", "is_demo"]
@@ -67,7 +66,7 @@ class PlanSectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(OfficeScopedAdmin, SimpleHistoryAdmin):
+class TaskAdmin(OfficeScopedAdmin, ScopedHistoryAdmin):
     list_display = ["title", "section", "target_label", "deadline", "office", "leader"]
     list_filter = ["section__year", "section", "kind", "office"]
     search_fields = ["title", "text"]
@@ -125,7 +124,7 @@ class YearPlanInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(OfficeScopedAdmin, SimpleHistoryAdmin):
+class ProjectAdmin(OfficeScopedAdmin, ScopedHistoryAdmin):
     list_display = ["name", "parent", "type", "location", "area_mu", "office", "stage_summary"]
     list_filter = ["type", "office", "is_active"]
     search_fields = ["name", "code", "block", "description"]
@@ -159,7 +158,7 @@ class ProjectAdmin(OfficeScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(SimpleHistoryAdmin):
+class ProgressReportAdmin(ScopedHistoryAdmin):
     list_display = [
         "subject_name",
         "period",
@@ -277,7 +276,7 @@ def _default_period(request: HttpRequest) -> dict[str, Any]:
 
 
 @admin.register(SupervisionItem)
-class SupervisionItemAdmin(OfficeScopedAdmin, SimpleHistoryAdmin):
+class SupervisionItemAdmin(OfficeScopedAdmin, ScopedHistoryAdmin):
     form = SupervisionItemForm
     list_display = ["matter_short", "subject_name", "office", "due_date", "state", "raised_by"]
     list_filter = ["office", ("resolved_at", admin.EmptyFieldListFilter)]

@@ -1,11 +1,26 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import views as account_views
 
 urlpatterns = [
     path("healthz", account_views.healthz, name="healthz"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # Only the account pages the town uses: no e-mail password reset on an intranet.
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password_change/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("admin/", admin.site.urls),
     path("", include("dashboard.urls")),
 ]
+
+handler500 = "xiage.errors.server_error"

@@ -1,0 +1,125 @@
+"""Objects and clients for the URL × role matrix: every object belongs to office A."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal as D
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from accounts.models import Office
+from accounts.roles import Role
+from indicators.models import Figure, FigureRevision
+from plans.models import (
+    PlanSection,
+    ProgressReport,
+    ProjectYearPlan,
+    StageTemplate,
+    StageTemplateStep,
+    SupervisionItem,
+    Target,
+)
+from plans.services import project_create
+from tests.factories import (
+    FigureFactory,
+    IndicatorFactory,
+    OfficeFactory,
+    PlaceFactory,
+    TaskFactory,
+    UserFactory,
+)
+
+ROLES = ["anonymous", "clerk_a", "clerk_b", "leader", "admin"]
+
+
+def all_routes() -> dict[str, str]:
+    """{route name: pattern} for every named URL of the app, admin included."""
+
+    def walk(patterns, namespace=""):  # type: ignore[no-untyped-def]
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                yield from walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                yield f"{namespace}{pattern.name}", str(pattern.pattern)
+
+    return dict(walk(get_resolver().url_patterns))
+
+
+def build_world() -> dict:
+    office_a = OfficeFactory(code="jjfzb", name="经济发展办")
+    office_b = OfficeFactory(code="nyncb", name="农业农村办")
+    town = PlaceFactory(name="下各镇", level="town")
+    users = {
+        "clerk_a": UserFactory(username="clerk_a", office=office_a, roles=[Role.CLERK]),
+        "clerk_b": UserFactory(username="clerk_b", office=office_b, roles=[Role.CLERK]),
+        "leader": UserFactory(username="leader", roles=[Role.LEADER]),
+        "admin": UserFactory(username="admin", roles=[Role.ADMIN]),
+    }
+    indicator = IndicatorFactory(code="output", name="规上工业产值", office=office_a, places=[town])
+    figure = FigureFactory(indicator=indicator, place=town, year=2023, month=9, value=D("29.74"))
+    revision = FigureRevision.objects.create(figure=figure, action="created", new_value=D("29.74"))
+    project = project_create(code="houfeng", name="后冯区块", type="industry", office=office_a)
+    task = TaskFactory(office=office_a, code="t1")
+    section = PlanSection.objects.get()
+    target = Target.objects.create(indicator=indicator, year=2024, kind="amount", value=D("36"))
+    report = ProgressReport.objects.create(project=project, year=2024, month=9, progress="x")
+    item = SupervisionItem.objects.create(
+        project=project,
+        matter="督办",
+        office=office_a,
+        due_date=date(2024, 10, 31),
+        raised_by=users["leader"],
+    )
+    plan = ProjectYearPlan.objects.create(project=project, year=2024, planned_investment=D("100"))
+    template = StageTemplate.objects.get(is_default=True)
+    access = {
+        "username": "clerk_a",
+        "ip_address": "127.0.0.1",
+        "user_agent": "test",
+        "http_accept": "*/*",
+        "path_info": "/accounts/login/",
+    }
+    objects = {
+        "axes.accessattempt": AccessAttempt.objects.create(
+            **access, get_data="", post_data="", failures_since_start=1
+        ),
+        "axes.accesslog": AccessLog.objects.create(**access),
+        "axes.accessfailurelog": AccessFailureLog.objects.create(**access),
+        "accounts.office": office_a,
+        "accounts.user": users["clerk_a"],
+        "auth.group": Group.objects.get(name=Role.CLERK.value),
+        "indicators.place": town,
+        "indicators.indicator": indicator,
+        "indicators.figure": figure,
+        "indicators.figurerevision": revision,
+        "plans.target": target,
+        "plans.plansection": section,
+        "plans.task": task,
+        "plans.project": project,
+        "plans.stagetemplate": template,
+        "plans.stagetemplatestep": StageTemplateStep.objects.filter(template=template).first(),
+        "plans.progressreport": report,
+        "plans.supervisionitem": item,
+        "plans.projectyearplan": plan,
+    }
+    clients = {"anonymous": Client(raise_request_exception=False)}
+    for role, user in users.items():
+        client = Client(raise_request_exception=False)
+        client.force_login(user)
+        clients[role] = client
+    return {
+        "objects": objects,
+        "clients": clients,
+        "office_a": office_a,
+        "office_b": office_b,
+        "indicator": indicator,
+        "project": project,
+        "task": task,
+        "users": users,
+        "Office": Office,
+        "Figure": Figure,
+    }
