@@ -41,10 +41,9 @@ def test_sessions_expire_after_30_idle_minutes(settings, clerk_client):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
     from datetime import timedelta
 
+    import time_machine
     from django.contrib.sessions.models import Session
     from django.utils import timezone
-
-    import time_machine
 
     clerk_client.get("/")
     key = clerk_client.cookies["sessionid"].value
