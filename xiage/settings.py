@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "indicators",
     "plans",
     "dashboard",
+    "reports",
 ]
 
 MIDDLEWARE = [

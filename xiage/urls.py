@@ -20,6 +20,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("admin/", admin.site.urls),
+    path("reports/", include("reports.urls")),
     path("", include("dashboard.urls")),
 ]
 
