@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from dashboard.selectors import IndicatorRow
+from indicators.excel import safe_text
 
 HEADERS = [
     "指标",
@@ -33,12 +34,7 @@ HEADERS = [
     "责任科室",
     "标记",
 ]
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 Cell = str | Decimal | None
-
-
-def safe_text(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
 
 
 def table_rows(rows: Sequence[IndicatorRow]) -> list[list[Cell]]:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts import permissions
 from accounts.permissions import OfficeScopedAdmin
-from indicators import periods, review, selectors, services
+from indicators import excel, periods, review, selectors, services
 from indicators.forms import FigureAdminForm, ReportFormSet, ReportPeriodForm
 from indicators.models import Figure, FigureRevision, Indicator, MonthReview, Place
 
@@ -62,6 +63,9 @@ class IndicatorAdmin(OfficeScopedAdmin):
         if obj is not None and obj.figures.exists():
             return ["kind"]
         return []
+
+
+IMPORT_SESSION_KEY = "figure_import"
 
 
 class FigureRevisionInline(admin.TabularInline):
@@ -193,6 +197,21 @@ class FigureAdmin(OfficeScopedAdmin):
                 self.admin_site.admin_view(self.review_view),
                 name="indicators_figure_review",
             ),
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="indicators_figure_import",
+            ),
+            path(
+                "import/template/",
+                self.admin_site.admin_view(self.template_view),
+                name="indicators_figure_template",
+            ),
+            path(
+                "export/",
+                self.admin_site.admin_view(self.export_view),
+                name="indicators_figure_export",
+            ),
             *super().get_urls(),
         ]
 
@@ -301,6 +320,119 @@ class FigureAdmin(OfficeScopedAdmin):
             **review_context(request, office, year, month, month_review),
         )
         return TemplateResponse(request, "admin/indicators/figure/report.html", context)
+
+    def template_view(self, request: HttpRequest) -> HttpResponse:
+        """Download the xlsx template of an office's month."""
+        if not permissions.can_enter_data(request.user):
+            raise PermissionDenied
+        form = ReportPeriodForm(request.GET or _default_period(request), user=request.user)
+        if not form.is_valid():
+            messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+            return HttpResponseRedirect(reverse("admin:indicators_figure_import"))
+        office = form.cleaned_data["office"]
+        year, month = form.cleaned_data["period"]
+        response = HttpResponse(
+            excel.template_workbook(office, year, month), content_type=excel.XLSX_TYPE
+        )
+        name = f"{office.name}_{periods.format_period(year, month)}_月报模板.xlsx"
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+        return response
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload a filled template, see every row's change and error, then confirm."""
+        if not permissions.can_enter_data(request.user):
+            raise PermissionDenied
+        context: dict[str, Any] = {
+            **self.admin_site.each_context(request),
+            "title": _("Excel导入月报"),
+            "opts": self.model._meta,
+            "period_form": ReportPeriodForm(_default_period(request), user=request.user),
+        }
+        template = "admin/indicators/figure/import.html"
+        if request.method != "POST":
+            return TemplateResponse(request, template, context)
+        if request.POST.get("confirm") == "1":
+            return self._import_confirm(request, context, template)
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["refused"] = [_("请选择要导入的Excel文件。")]
+            return TemplateResponse(request, template, context)
+        try:
+            preview = excel.read_upload(upload, request.user)
+        except excel.ImportRefused as exc:
+            context["refused"] = exc.errors
+            return TemplateResponse(request, template, context)
+        request.session[IMPORT_SESSION_KEY] = {
+            "office": preview.office.pk,
+            "year": preview.year,
+            "month": preview.month,
+            "raw": preview.raw,
+            "filename": upload.name[:100],
+        }
+        context.update(preview=preview, filename=upload.name)
+        return TemplateResponse(request, template, context)
+
+    def _import_confirm(self, request: HttpRequest, context: dict, template: str) -> HttpResponse:
+        pending = request.session.get(IMPORT_SESSION_KEY)
+        office = (
+            permissions.writable_offices(request.user).filter(pk=pending["office"]).first()
+            if pending
+            else None
+        )
+        if office is None:
+            context["refused"] = [_("没有待确认的导入，请重新上传文件。")]
+            return TemplateResponse(request, template, context)
+        try:
+            preview = excel.build_preview(office, pending["year"], pending["month"], pending["raw"])
+        except excel.ImportRefused as exc:
+            context["refused"] = exc.errors
+            return TemplateResponse(request, template, context)
+        if preview.errors:
+            context.update(preview=preview, filename=pending["filename"])
+            return TemplateResponse(request, template, context)
+        entries = [
+            services.FigureEntry(
+                indicator=row.indicator,
+                value=row.form.cleaned_data["value"],
+                growth=row.form.cleaned_data["growth"],
+                note=row.form.cleaned_data["note"],
+                expected_version=row.form.cleaned_data.get("version"),
+            )
+            for row in preview.rows
+        ]
+        try:
+            result = services.figures_save(
+                year=preview.year,
+                month=preview.month,
+                place=selectors.town(),
+                entries=entries,
+                user=request.user,
+                reason=_("Excel导入：%(name)s") % {"name": pending["filename"]},
+            )
+        except (services.ConcurrentEdit, review.MonthLocked) as exc:
+            context["refused"] = [_("全部未保存。"), *exc.messages]
+            return TemplateResponse(request, template, context)
+        del request.session[IMPORT_SESSION_KEY]
+        messages.success(
+            request,
+            _("导入完成：新增%(created)d条，修改%(changed)d条，修订%(revised)d条。")
+            % {"created": result.created, "changed": result.changed, "revised": result.revised},
+        )
+        url = reverse("admin:indicators_figure_report")
+        return HttpResponseRedirect(
+            f"{url}?office={office.pk}&period={periods.format_period(preview.year, preview.month)}"
+        )
+
+    def export_view(self, request: HttpRequest) -> HttpResponse:
+        """All figures of a year the user may read, one sheet per category."""
+        raw = request.GET.get("year", "")
+        year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else periods.today().year
+        response = HttpResponse(
+            excel.year_workbook(request.user, year), content_type=excel.XLSX_TYPE
+        )
+        name = f"下各镇经济指标_{year}年.xlsx"
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+        return response
 
     def review_view(self, request: HttpRequest) -> HttpResponse:
         """Submit, approve, return or reopen an office's month (POST only)."""

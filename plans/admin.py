@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,8 +16,10 @@ from django.utils.translation import gettext_lazy
 from accounts import permissions
 from accounts.permissions import OfficeScopedAdmin, ScopedHistoryAdmin
 from indicators import periods
+from indicators.excel import XLSX_TYPE
 from indicators.forms import ReportPeriodForm
 from plans import selectors, services
+from plans.excel import plan_workbook
 from plans.forms import ProgressFormSet, SupervisionItemForm
 from plans.models import (
     PlanSection,
@@ -148,6 +151,26 @@ class ProjectAdmin(OfficeScopedAdmin, ScopedHistoryAdmin):
             "total": len(stages),
             "names": "、".join(done) or "—",
         }
+
+    def get_urls(self) -> list:
+        return [
+            path(
+                "export/",
+                self.admin_site.admin_view(self.export_view),
+                name="plans_project_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request: HttpRequest) -> HttpResponse:
+        """The year's tasks and the projects with their latest progress, as xlsx."""
+        raw = request.GET.get("year", "")
+        valid = raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= 2100
+        year = int(raw) if valid else periods.today().year
+        response = HttpResponse(plan_workbook(request.user, year), content_type=XLSX_TYPE)
+        name = f"下各镇重点项目与工作任务_{year}年.xlsx"
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+        return response
 
     def save_model(self, request: HttpRequest, obj: Project, form: Any, change: bool) -> None:
         if not change and obj.template is None:

@@ -191,3 +191,24 @@ def test_a_clerk_cannot_raise_a_supervision_item(clerk_client):
 def test_a_clerk_edits_stages_of_their_own_project_only(clerk_client, project_a, project_b):
     assert clerk_client.get(f"/admin/plans/project/{project_a.pk}/change/").status_code == 200
     assert clerk_client.get(f"/admin/plans/project/{project_b.pk}/change/").status_code == 302
+
+
+def test_the_plan_export_lists_projects_and_tasks_with_latest_progress(
+    leader_client, project_a, task_a
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    ProgressReport.objects.create(project=project_a, year=2024, month=8, percent_done=D("30"))
+    ProgressReport.objects.create(
+        project=project_a, year=2024, month=9, percent_done=D("45"), problems="3户未签约"
+    )
+    response = leader_client.get("/admin/plans/project/export/?year=2024")
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["重点项目", "工作任务"]
+    row = [c.value for c in book["重点项目"][2]]
+    assert row[0] == "后冯区块" and row[5] == "0/7" and row[6] == "谋划"
+    assert row[7:11] == ["2024-09", 45.0, None, "3户未签约"]
+    task_row = [c.value for c in book["工作任务"][2]]
+    assert task_row[1] == "朱溪港两侧土地征收" and task_row[3] == "1300亩"
