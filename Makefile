@@ -16,7 +16,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
-.PHONY: run test setup install lint check-migrations format bench clean ci
+.PHONY: run test setup install lint check-migrations format bench clean ci backup restore
 
 run: setup ## Set everything up and serve http://127.0.0.1:8000/ with seed and demo data.
 	DEBUG=$${DEBUG:-1} $(MANAGE) runserver $(HOST):$(PORT)
@@ -49,6 +49,16 @@ lint: install ## ruff and the migration check, as CI runs them.
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Without an .env file (a development machine) the commands run with DEBUG=1.
+DEV_ENV := $(if $(wildcard .env),,DEBUG=$${DEBUG:-1})
+
+backup: install ## Write a timestamped dump of the database to var/backups/.
+	$(DEV_ENV) $(MANAGE) backup
+
+restore: install ## Restore a dump: make restore FILE=var/backups/xiage-....dump
+	@test -n "$(FILE)" || { echo "用法：make restore FILE=备份文件"; exit 1; }
+	$(DEV_ENV) $(MANAGE) restore "$(FILE)" --yes
 
 ci:
 	bash .ci/run
