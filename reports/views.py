@@ -1,5 +1,29 @@
+from __future__ import annotations
+
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from dashboard.views import _period as requested_period
+from reports import briefing as words
+from reports import selectors, word
 
 
-def briefing(request: HttpRequest) -> HttpResponse:  # replaced by the briefing implementation
-    raise NotImplementedError
+def briefing(request: HttpRequest) -> HttpResponse:
+    """月度简报 for ?period=YYYY-MM: a printable A4 page, or with &format=docx a Word document.
+
+    Read the period as the dashboard does: a bad or future one shows a Chinese message and the
+    latest period with figures. A document is only sent for the period asked for, so a bad
+    period always answers with the page and its message; any other format is the page too.
+    """
+    year, month, period_error = requested_period(request)
+    data = selectors.briefing(request.user, year, month)
+    if request.GET.get("format") == "docx" and not period_error:
+        return word.docx_response(data)
+    context = {
+        "briefing": data,
+        "headers": words.table_headers(),
+        "demo_notice": words.demo_notice(),
+        "table_note": words.table_note(),
+        "period_error": period_error,
+    }
+    return render(request, "reports/briefing.html", context)

@@ -133,6 +133,7 @@ EXPECTED: dict[str, tuple[int, int, int, int, int]] = {
     "logout": (302, 405, 405, 405, 405),
     "password_change": (302, 200, 200, 200, 200),
     "password_change_done": (302, 200, 200, 200, 200),
+    "reports:briefing": (302, 200, 200, 200, 200),
 }
 
 

@@ -1,0 +1,228 @@
+"""The briefing's words: numbers from the dashboard's rows, said as the town's documents say them.
+
+Nothing here computes a rate, a gap or a growth: every number comes from an IndicatorRow
+(indicators.metrics and plans.status behind it). These functions only choose the words.
+
+  1-9月，全镇实现规上工业产值29.74亿元，同比增长31.3%；
+  全镇完成工业性投资（不含比亚迪）1.71亿元，完成率93.63%；…
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from dashboard.selectors import IndicatorRow
+from indicators.models import Category, Kind
+from plans.status import Status
+
+# A definition longer than this is an explanation, not a scope note such as "不含比亚迪":
+# it stays on the indicator's page and out of the sentence.
+SHORT_DEFINITION = 30
+
+
+def number(value: Decimal) -> str:
+    """A number as the document writes it: 31.30 → 31.3, 100.00 → 100, 20432 ungrouped."""
+    return format(value.normalize(), "f")
+
+
+def period_opening(month: int) -> str:
+    """How a year-to-date sentence opens: 1-9月， (1-2月， for February, 1月， for January)."""
+    if month > 1:
+        return _("1-%(month)d月，") % {"month": month}
+    return _("1月，")
+
+
+def indicator_wording(row: IndicatorRow) -> str:
+    """The name as the document words it, with a short scope note: 工业性投资（不含比亚迪）."""
+    indicator = row.indicator
+    definition = " ".join(indicator.definition.split())
+    if definition and len(definition) <= SHORT_DEFINITION and "。" not in definition:
+        return _("%(name)s（%(definition)s）") % {"name": indicator.name, "definition": definition}
+    return indicator.name
+
+
+def _lead(row: IndicatorRow) -> str:
+    """全镇实现规上工业产值 / 全镇完成固定资产投资 / 全镇发证率为 …"""
+    indicator = row.indicator
+    name = indicator_wording(row)
+    if indicator.kind == Kind.STOCK:
+        return _("全镇%(name)s为") % {"name": name}
+    if indicator.category == Category.INDUSTRY:
+        lead = _("全镇实现%(name)s") % {"name": name}
+    else:
+        lead = _("全镇完成%(name)s") % {"name": name}
+    if indicator.kind == Kind.MONTHLY:
+        return _("%(month)d月当月") % {"month": row.month} + lead
+    return lead
+
+
+def growth_phrase(row: IndicatorRow) -> str:
+    """同比增长31.3% / 同比下降2.1% / 同比持平, flagged when computed rather than published."""
+    growth, official = row.growth
+    if growth is None:
+        return ""
+    if growth > 0:
+        text = _("同比增长%(rate)s%%") % {"rate": number(growth)}
+    elif growth < 0:
+        text = _("同比下降%(rate)s%%") % {"rate": number(-growth)}
+    else:
+        text = _("同比持平")
+    if not official:
+        text += _("（按上年同期数计算）")
+    return text
+
+
+def target_phrase(row: IndicatorRow) -> str:
+    """Where the figure stands against its annual target, or the published 完成率 without one."""
+    progress = row.progress
+    rate, gap = progress.completion_rate, progress.gap
+    lower = row.indicator.lower_is_better
+    if progress.status in (Status.AHEAD, Status.BEHIND) and rate is not None and gap is not None:
+        if lower:
+            share = _("使用年度控制目标的%(rate)s%%") % {"rate": number(rate)}
+        else:
+            share = _("完成年度目标的%(rate)s%%") % {"rate": number(rate)}
+        if gap > 0:
+            where = _("超序时进度%(gap)s个百分点") % {"gap": number(gap)}
+        elif gap < 0:
+            where = _("落后序时进度%(gap)s个百分点") % {"gap": number(-gap)}
+        else:
+            where = _("与序时进度持平")
+        return f"{share}，{where}"
+    if progress.status in (Status.ABOVE, Status.BELOW) and gap is not None:
+        if gap > 0:
+            return _("高于目标增速%(gap)s个百分点") % {"gap": number(gap)}
+        if gap < 0:
+            return _("低于目标增速%(gap)s个百分点") % {"gap": number(-gap)}
+        return _("与目标增速持平")
+    if progress.status in (Status.MET, Status.NOT_MET):
+        said = _("已达到年度目标") if progress.status == Status.MET else _("未达到年度目标")
+        if rate is not None and not lower:
+            return _("完成年度目标的%(rate)s%%，") % {"rate": number(rate)} + said
+        return said
+    if progress.status in (Status.DONE, Status.NOT_DONE):
+        return _("年度目标“%(target)s”%(state)s") % {
+            "target": row.target_label,
+            "state": progress.label,
+        }
+    reported = row.figure.reported_completion_rate if row.figure is not None else None
+    if reported is not None:
+        return _("完成率%(rate)s%%") % {"rate": number(reported)}
+    return ""
+
+
+def demo_mark(row: IndicatorRow) -> str:
+    if row.figure is not None and row.figure.is_demo:
+        return _("（演示数据）")
+    if row.target is not None and row.target.is_demo:
+        return _("（演示目标）")
+    return ""
+
+
+def clause(row: IndicatorRow) -> str:
+    """One key indicator in one clause; '' when the period has no figure for it."""
+    if row.figure is None or row.value is None:
+        return ""
+    text = _lead(row) + number(row.value) + row.indicator.unit_label
+    for phrase in (growth_phrase(row), target_phrase(row)):
+        if phrase:
+            text += "，" + phrase
+    return text + demo_mark(row)
+
+
+def paragraph(month: int, rows: Sequence[IndicatorRow]) -> str:
+    """The economic paragraph: the period, then one clause per indicator with a figure."""
+    clauses = [text for text in (clause(row) for row in rows) if text]
+    if not clauses:
+        return period_opening(month) + _("重点经济指标暂无数据报送。")
+    return period_opening(month) + "；".join(clauses) + "。"
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One line of the 经济指标完成情况表, every cell already text as the page prints it."""
+
+    indicator: str
+    unit: str
+    value: str
+    growth: str
+    target: str
+    completion: str
+    time_progress: str
+    gap: str
+    status: str
+    office: str
+    remarks: str
+    tone: str
+
+
+EMPTY = "—"
+
+
+def table_headers() -> list[str]:
+    """Evaluated per request so that the active language applies."""
+    return [
+        _("指标"),
+        _("单位"),
+        _("本期数"),
+        _("同比增长（%）"),
+        _("年度目标"),
+        _("完成率（%）"),
+        _("时序进度（%）"),
+        _("差距（百分点）"),
+        _("状态"),
+        _("责任科室"),
+        _("备注"),
+    ]
+
+
+def _shown(value: Decimal | None) -> str:
+    return EMPTY if value is None else number(value)
+
+
+def table_row(row: IndicatorRow) -> TableRow:
+    progress = row.progress
+    remarks = list(row.marks)
+    growth, official = row.growth
+    growth_text = _shown(growth)
+    if growth is not None and not official:
+        growth_text += _("（计算）")
+    completion = _shown(progress.completion_rate)
+    reported = row.figure.reported_completion_rate if row.figure is not None else None
+    if progress.completion_rate is None and reported is not None:
+        completion = number(reported)
+        remarks.append(_("完成率为公布数"))
+    if row.figure is None:
+        state, tone = _("未报送"), "neutral"
+    else:
+        state, tone = progress.label, progress.tone
+    gap = progress.gap
+    return TableRow(
+        indicator=indicator_wording(row),
+        unit=row.indicator.unit_label,
+        value=_shown(row.value),
+        growth=growth_text,
+        target=row.target_label or EMPTY,
+        completion=completion,
+        time_progress=_shown(progress.time_progress) if row.indicator.is_cumulative else EMPTY,
+        gap=EMPTY if gap is None else ("+" if gap > 0 else "") + number(gap),
+        status=state,
+        office=row.indicator.office.name,
+        remarks="、".join(remarks),
+        tone=tone,
+    )
+
+
+def demo_notice() -> str:
+    return _("说明：本简报含演示数据（文中已标注“演示数据”“演示目标”），仅供演示，不代表实际情况。")
+
+
+def table_note() -> str:
+    return _(
+        "注：同比增长标“计算”的按上年同期数计算，其余为统计部门公布数；"
+        "完成率＝累计完成÷年度目标；差距＝完成率－时序进度，增速目标为实际增速－目标增速。"
+    )
