@@ -53,6 +53,10 @@ format: install
 # Without an .env file (a development machine) the commands run with DEBUG=1.
 DEV_ENV := $(if $(wildcard .env),,DEBUG=$${DEBUG:-1})
 
+bench: install ## Scaled dataset, measurements, table; writes BENCHMARKS.md (about 5 minutes).
+	bash bench/ensure-tools
+	$(PY) bench/run.py --scale $${BENCH_SCALE:-full}
+
 backup: install ## Write a timestamped dump of the database to var/backups/.
 	$(DEV_ENV) $(MANAGE) backup
 

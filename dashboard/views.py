@@ -14,6 +14,8 @@ from indicators.models import Figure, Indicator, Place
 from plans.models import Project, Stage, Target, Task
 from plans.selectors import history_entries
 
+TABLE_ROWS_PER_PAGE = 30
+
 
 def _period(request: HttpRequest) -> tuple[int, int, str]:
     """The requested period, or the latest with figures; an error message for a bad one."""
@@ -54,7 +56,9 @@ def index(request: HttpRequest) -> HttpResponse:
         return exports.xlsx_response(data.rows, name, title)
 
     table = IndicatorTable(data.rows, order_by=request.GET.get("sort"))
-    RequestConfig(request, paginate=False).configure(table)
+    # A page of the table at a time: leaders read the cards first, and a catalogue of hundreds
+    # of indicators would make every visit slow. The exports always hold every row.
+    RequestConfig(request, paginate={"per_page": TABLE_ROWS_PER_PAGE}).configure(table)
     chosen = _chosen_indicator(request, data)
     path_chart = None
     path_series: dict = {}

@@ -1,0 +1,643 @@
+"""`make bench`: build a scaled dataset in a database of its own, measure, print a table and
+write BENCHMARKS.md. Everything runs on this machine (loopback only).
+
+    python bench/run.py [--scale full|smoke] [--out BENCHMARKS.md]
+
+full: 300 indicators, the town and 31 villages, 10 years of monthly figures, 200 projects with
+stages and monthly reports, 300 tasks. smoke: a tiny dataset and short runs, for CI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT_DIR))
+PG_URL = "postgres://postgres@127.0.0.1:5432/{name}"
+BENCH_DB = "xiage_bench"
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    indicators: int
+    village_indicators: int
+    villages: int
+    years: int
+    projects: int
+    tasks: int
+    requests: int
+    wrk_seconds: int
+    import_rows: int
+    form_rows: int
+
+
+SCALES = {
+    "full": Scale("full", 300, 30, 31, 10, 200, 300, 50, 30, 5000, 100),
+    "smoke": Scale("smoke", 20, 3, 31, 2, 5, 8, 5, 3, 50, 10),
+}
+
+
+def postgres_available() -> bool:
+    return shutil.which("pg_isready") is not None and (
+        subprocess.run(["pg_isready", "-h", "127.0.0.1", "-q"]).returncode == 0
+    )
+
+
+def configure(use_postgres: bool) -> str:
+    if use_postgres:
+        env = {**os.environ, "PGHOST": "127.0.0.1", "PGUSER": "postgres"}
+        subprocess.run(
+            ["psql", "-d", "postgres", "-qc", f"DROP DATABASE IF EXISTS {BENCH_DB}"],
+            env=env,
+            check=True,
+        )
+        subprocess.run(
+            ["psql", "-d", "postgres", "-qc", f"CREATE DATABASE {BENCH_DB}"], env=env, check=True
+        )
+        url = PG_URL.format(name=BENCH_DB)
+    else:
+        path = PROJECT_DIR / "var" / "bench.sqlite3"
+        path.unlink(missing_ok=True)
+        url = f"sqlite:///{path}"
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="xiage.settings",
+        DEBUG="0",
+        SECRET_KEY="bench-only-" + "b" * 40,
+        ALLOWED_HOSTS="testserver,127.0.0.1,localhost",
+        DATABASE_URL=url,
+        SECURE_SSL_REDIRECT="0",
+        SECURE_COOKIES="0",
+        SECURE_HSTS_SECONDS="0",
+        STATIC_ROOT=str(PROJECT_DIR / "var" / "bench-static"),
+    )
+    return url
+
+
+# --- dataset --------------------------------------------------------------------------------
+
+
+def build(scale: Scale, last_year: int, last_month: int, years: int) -> dict:
+    """Create (or extend to `years` years) the scaled dataset; returns handles for the runs."""
+    from accounts.models import Office
+    from accounts.roles import Role
+    from accounts.services import user_create
+    from indicators.models import Figure, Indicator, Place
+    from plans.models import PlanSection, ProgressReport, Project, Stage, Task
+    from plans.services import default_template
+
+    offices = list(Office.objects.order_by("order"))
+    town = Place.objects.get(level="town")
+    villages = list(Place.objects.filter(level="village").order_by("order"))
+    for n in range(len(villages) + 1, scale.villages + 1):
+        villages.append(Place.objects.create(name=f"测试村{n:02d}", level="village", order=n))
+    villages = villages[: scale.villages]
+    if not Indicator.objects.filter(code__startswith="bench_").exists():
+        created = Indicator.objects.bulk_create(
+            Indicator(
+                code=f"bench_{i:04d}",
+                name=f"测试指标{i:04d}",
+                category="industry",
+                unit="wan_yuan",
+                decimals=2,
+                kind="ytd",
+                office=offices[i % len(offices)] if i >= scale.form_rows else offices[0],
+                order=i,
+                is_key=i < 6,
+            )
+            for i in range(scale.indicators)
+        )
+        through = Indicator.places.through
+        through.objects.bulk_create(
+            [through(indicator_id=ind.pk, place_id=town.pk) for ind in created]
+            + [
+                through(indicator_id=ind.pk, place_id=v.pk)
+                for ind in created[: scale.village_indicators]
+                for v in villages
+            ]
+        )
+        template = default_template()
+        projects = Project.objects.bulk_create(
+            Project(
+                code=f"bench_p{i:03d}",
+                name=f"测试项目{i:03d}",
+                type="industry",
+                office=offices[i % len(offices)],
+                template=template,
+                order=i,
+            )
+            for i in range(scale.projects)
+        )
+        steps = list(template.steps.all())
+        Stage.objects.bulk_create(
+            Stage(
+                project=p,
+                order=s.order,
+                key=s.key,
+                name=s.name,
+                planned_date=date(last_year, min(12, s.order + 2), 1),
+                is_done=s.order <= 2,
+            )
+            for p in projects
+            for s in steps
+        )
+        section, _created = PlanSection.objects.get_or_create(
+            year=last_year, number=9, defaults={"title": "测试板块"}
+        )
+        Task.objects.bulk_create(
+            Task(
+                section=section,
+                code=f"bench_t{i:03d}",
+                title=f"测试任务{i:03d}",
+                text="测试",
+                kind="quantity",
+                quantity=100,
+                unit="item",
+                deadline=date(last_year, 12, 31),
+                office=offices[i % len(offices)],
+                order=i,
+            )
+            for i in range(scale.tasks)
+        )
+        user_create(username="bench_leader", password="Bench-pass-2024", roles=[Role.LEADER])
+        user_create(
+            username="bench_clerk",
+            password="Bench-pass-2024",
+            roles=[Role.CLERK],
+            office=offices[0],
+        )
+    indicators = list(Indicator.objects.filter(code__startswith="bench_").order_by("order"))
+    have = set(
+        Figure.objects.filter(indicator__code__startswith="bench_")
+        .values_list("year", flat=True)
+        .distinct()
+    )
+    batch: list = []
+    for year in range(last_year - years + 1, last_year + 1):
+        if year in have:
+            continue
+        months = range(2, (last_month if year == last_year else 12) + 1)
+        for index, ind in enumerate(indicators):
+            places = [town] + (villages if index < scale.village_indicators else [])
+            for place in places:
+                for month in months:
+                    if year == last_year and month == last_month and index < scale.form_rows:
+                        continue  # left for the monthly form to save
+                    batch.append(
+                        Figure(
+                            indicator=ind,
+                            place=place,
+                            year=year,
+                            month=month,
+                            value=Decimal(100 + month * 10 + index % 7),
+                        )
+                    )
+        for project in Project.objects.filter(code__startswith="bench_p"):
+            for month in range(1, (last_month if year == last_year else 12) + 1):
+                batch.append(
+                    ProgressReport(
+                        project=project,
+                        year=year,
+                        month=month,
+                        percent_done=Decimal(month * 8),
+                        progress="测试",
+                        problems="",
+                    )
+                )
+    figures = [obj for obj in batch if isinstance(obj, Figure)]
+    reports = [obj for obj in batch if not isinstance(obj, Figure)]
+    Figure.objects.bulk_create(figures, batch_size=5000)
+    ProgressReport.objects.bulk_create(reports, batch_size=5000)
+    return {"office": offices[0], "indicators": indicators}
+
+
+# --- measurements ---------------------------------------------------------------------------
+
+
+def timed(client, url: str, n: int) -> tuple[float, float]:
+    samples = []
+    for _ in range(n):
+        started = time.perf_counter()
+        response = client.get(url)
+        samples.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    samples.sort()
+    return statistics.median(samples), samples[max(0, int(len(samples) * 0.95) - 1)]
+
+
+def queries(client, url: str, method: str = "get", data: dict | None = None) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        response = getattr(client, method)(url, data or {})
+    assert response.status_code in (200, 302), (url, response.status_code)
+    return len(context.captured_queries)
+
+
+def page_measures(scale: Scale, period: str, handles: dict) -> dict:
+    from django.test import Client
+
+    from accounts.models import User
+    from plans.models import Project
+
+    leader = Client()
+    leader.force_login(User.objects.get(username="bench_leader"))
+    clerk = Client()
+    clerk.force_login(User.objects.get(username="bench_clerk"))
+    dashboard = f"/?period={period}"
+    minimal = "/accounts/password_change/done/"
+    project = Project.objects.filter(code__startswith="bench_p").first()
+    indicator = handles["indicators"][0]
+    office = handles["office"]
+    form = f"/admin/indicators/figure/report/?office={office.pk}&period={period}"
+    leader.get(dashboard)  # warm caches and imports
+    dash = timed(leader, dashboard, scale.requests)
+    mini = timed(leader, minimal, scale.requests)
+    return {
+        "dashboard_ms": dash,
+        "minimal_ms": mini,
+        "queries": {
+            "dashboard": queries(leader, dashboard),
+            "indicator page": queries(leader, f"/indicators/{indicator.code}/"),
+            "project page": queries(leader, f"/projects/{project.pk}/"),
+            "monthly form": queries(clerk, form),
+        },
+    }
+
+
+def form_save(scale: Scale, period: str, handles: dict) -> tuple[float, int]:
+    from django.test import Client
+
+    from accounts.models import User
+
+    clerk = Client()
+    clerk.force_login(User.objects.get(username="bench_clerk"))
+    office = handles["office"]
+    url = f"/admin/indicators/figure/report/?office={office.pk}&period={period}"
+    from indicators import periods, selectors
+
+    year, month = periods.parse_period(period)
+    rows = selectors.report_rows(office, year, month)
+    data = {
+        "rows-TOTAL_FORMS": str(len(rows)),
+        "rows-INITIAL_FORMS": str(len(rows)),
+        "confirm_warnings": "1",
+    }
+    for i, row in enumerate(rows):
+        typed = "123.45" if row.indicator.decimals >= 2 else "123"
+        data[f"rows-{i}-value"] = format(row.figure.value_display, "f") if row.figure else typed
+        data[f"rows-{i}-version"] = str(row.figure.version if row.figure else 0)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        started = time.perf_counter()
+        response = clerk.post(url, data)
+        elapsed = (time.perf_counter() - started) * 1000
+    if response.status_code != 302:
+        raise AssertionError(f"monthly form refused: {response.content[:300]!r}")
+    return elapsed, len(context.captured_queries)
+
+
+def import_and_export(scale: Scale, last_year: int, last_month: int) -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import load_workbook
+
+    from accounts.models import Office, User
+    from indicators import excel
+    from indicators.models import Indicator, Place
+    from indicators.services import FigureEntry, figures_save
+
+    office, _created = Office.objects.get_or_create(
+        code="bench_import", defaults={"name": "导入测试科室"}
+    )
+    town = Place.objects.get(level="town")
+    if not Indicator.objects.filter(office=office).exists():
+        made = Indicator.objects.bulk_create(
+            Indicator(
+                code=f"bench_imp_{i:05d}",
+                name=f"导入指标{i:05d}",
+                category="industry",
+                unit="wan_yuan",
+                decimals=2,
+                office=office,
+                order=i,
+            )
+            for i in range(scale.import_rows)
+        )
+        through = Indicator.places.through
+        through.objects.bulk_create(through(indicator_id=i.pk, place_id=town.pk) for i in made)
+    admin = User.objects.get(username="bench_clerk")
+    admin.office = office
+    admin.save()
+    book = load_workbook(io.BytesIO(excel.template_workbook(office, last_year, last_month)))
+    sheet = book["月报"]
+    for row in range(4, 4 + scale.import_rows):
+        sheet.cell(row=row, column=5, value=100 + row % 50)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    started = time.perf_counter()
+    preview = excel.read_upload(SimpleUploadedFile("bench.xlsx", buffer.getvalue()), admin)
+    assert not preview.errors, preview.errors[:3]
+    figures_save(
+        year=last_year,
+        month=last_month,
+        place=town,
+        user=admin,
+        reason="bench",
+        entries=[
+            FigureEntry(
+                r.indicator,
+                r.form.cleaned_data["value"],
+                expected_version=r.form.cleaned_data.get("version"),
+            )
+            for r in preview.rows
+        ],
+    )
+    import_seconds = time.perf_counter() - started
+    leader = User.objects.get(username="bench_leader")
+    started = time.perf_counter()
+    content = excel.year_workbook(leader, last_year)
+    export_seconds = time.perf_counter() - started
+    return {"import_s": import_seconds, "export_s": export_seconds, "export_bytes": len(content)}
+
+
+def start_gunicorn(port: int) -> subprocess.Popen:
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    process = subprocess.Popen(
+        [
+            str(gunicorn),
+            "xiage.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "3",
+            "--timeout",
+            "60",
+            "--log-level",
+            "warning",
+        ],
+        cwd=PROJECT_DIR,
+        env=os.environ.copy(),
+    )
+    import urllib.request
+
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError("gunicorn did not start")
+
+
+def session_cookie() -> str:
+    from django.test import Client
+
+    from accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username="bench_leader"))
+    return client.cookies["sessionid"].value
+
+
+def page_weight(port: int, period: str, cookie: str) -> dict:
+    """Requests and bytes on the wire for the dashboard, first and repeat load, in Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    results = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
+        )
+        context = browser.new_context()
+        context.add_cookies(
+            [{"name": "sessionid", "value": cookie, "domain": "127.0.0.1", "path": "/"}]
+        )
+        page = context.new_page()
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        seen: dict[str, float] = {}
+        cached: set[str] = set()
+        cdp.on(
+            "Network.loadingFinished",
+            lambda e: seen.__setitem__(e["requestId"], e["encodedDataLength"]),
+        )
+        cdp.on("Network.requestServedFromCache", lambda e: cached.add(e["requestId"]))
+        for label in ("first", "repeat"):
+            seen.clear()
+            cached.clear()
+            page.goto(f"http://127.0.0.1:{port}/?period={period}", wait_until="networkidle")
+            page.wait_for_selector(".chart svg", timeout=30000)
+            network = [rid for rid in seen if rid not in cached]
+            results[label] = {
+                "requests": len(seen),
+                "over_network": len(network),
+                "bytes": int(sum(seen[rid] for rid in network)),
+            }
+        browser.close()
+    return results
+
+
+def wrk(port: int, path: str, seconds: int, cookie: str | None) -> dict:
+    command = [
+        "wrk",
+        "-t2",
+        "-c20",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "--latency",
+        f"http://127.0.0.1:{port}{path}",
+    ]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: sessionid={cookie}"]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rps = float(
+        next(line.split()[1] for line in out.splitlines() if line.startswith("Requests/sec"))
+    )
+    p99 = next(line.split()[1] for line in out.splitlines() if line.strip().startswith("99%"))
+    errors = 0
+    for line in out.splitlines():
+        if "Non-2xx" in line or "Socket errors" in line:
+            errors += sum(int(n) for n in line.replace(",", " ").split() if n.isdigit())
+    return {"rps": rps, "p99": p99, "errors": errors}
+
+
+def machine() -> str:
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB, Python {platform.python_version()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", choices=SCALES, default="full")
+    parser.add_argument("--out", default=str(PROJECT_DIR / "BENCHMARKS.md"))
+    args = parser.parse_args()
+    scale = SCALES[args.scale]
+    use_pg = postgres_available()
+    url = configure(use_pg)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", "--noinput", verbosity=0)
+    call_command("seed", stdout=io.StringIO())
+    call_command("collectstatic", "--noinput", verbosity=0)
+    today = date.today()
+    last_year, last_month = (
+        (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    )
+    period = f"{last_year}-{last_month:02d}"
+
+    started = time.perf_counter()
+    handles = build(scale, last_year, last_month, years=1)
+    built_1x = time.perf_counter() - started
+    one = page_measures(scale, period, handles)
+    started = time.perf_counter()
+    build(scale, last_year, last_month, years=scale.years)
+    built_10x = time.perf_counter() - started
+    ten = page_measures(scale, period, handles)
+    save_ms, save_queries = form_save(scale, period, handles)
+    io_figures = import_and_export(scale, last_year, last_month)
+
+    from indicators.models import Figure
+
+    figure_count = Figure.objects.count()
+    port = 8765
+    server = start_gunicorn(port)
+    try:
+        cookie = session_cookie()
+        weight = page_weight(port, period, cookie)
+        health_load = wrk(port, "/healthz", scale.wrk_seconds, None)
+        time.sleep(2)
+        dash_load = wrk(port, f"/?period={period}", scale.wrk_seconds, cookie)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    ratio = one["dashboard_ms"][0] / one["minimal_ms"][0]
+    growth = ten["dashboard_ms"][0] / one["dashboard_ms"][0]
+    rows = [
+        (
+            "dataset",
+            f"{scale.indicators} indicators, town + {scale.villages} villages, "
+            f"{scale.years} years ({figure_count:,} figures), {scale.projects} projects, "
+            f"{scale.tasks} tasks; built in {built_1x:.1f} s + {built_10x:.1f} s",
+            "",
+        ),
+        ("database", "PostgreSQL" if use_pg else "SQLite", ""),
+        (
+            "dashboard server time, 1× data (median / p95)",
+            f"{one['dashboard_ms'][0]:.1f} / {one['dashboard_ms'][1]:.1f} ms",
+            "",
+        ),
+        (
+            "minimal logged-in page (median / p95)",
+            f"{one['minimal_ms'][0]:.1f} / {one['minimal_ms'][1]:.1f} ms",
+            "",
+        ),
+        ("dashboard ÷ minimal page", f"{ratio:.2f}×", "≤ 3×"),
+        (
+            "dashboard server time, 10× data (median / p95)",
+            f"{ten['dashboard_ms'][0]:.1f} / {ten['dashboard_ms'][1]:.1f} ms",
+            "",
+        ),
+        ("dashboard 10× ÷ 1×", f"{growth:.2f}×", "≤ 1.3×"),
+    ]
+    for page, count in one["queries"].items():
+        rows.append(
+            (f"SQL queries: {page} (1× / 10×)", f"{count} / {ten['queries'][page]}", "equal, ≤ 15")
+        )
+    rows += [
+        (
+            f"save monthly form, {scale.form_rows} figures",
+            f"{save_ms:.0f} ms, {save_queries} queries",
+            "≤ 300 ms, ≤ 30 queries",
+        ),
+        (
+            f"import {scale.import_rows:,}-row xlsx (read, check, save)",
+            f"{io_figures['import_s']:.2f} s",
+            "≤ 10 s",
+        ),
+        (
+            "export the year (xlsx)",
+            f"{io_figures['export_s']:.2f} s, {io_figures['export_bytes']:,} bytes",
+            "",
+        ),
+        (
+            "dashboard first load (Chromium)",
+            f"{weight['first']['requests']} requests, {weight['first']['bytes']:,} bytes",
+            "≤ 10, ≤ 1.6 MB",
+        ),
+        (
+            "dashboard repeat load, warm cache",
+            f"{weight['repeat']['over_network']} of "
+            f"{weight['repeat']['requests']} requests over the "
+            f"network, {weight['repeat']['bytes']:,} bytes",
+            "≤ 100 KB",
+        ),
+        (
+            f"throughput /healthz (wrk, 20 connections, {scale.wrk_seconds} s)",
+            f"{health_load['rps']:.0f} req/s, p99 {health_load['p99']}, "
+            f"{health_load['errors']} errors",
+            "",
+        ),
+        (
+            "throughput dashboard (same)",
+            f"{dash_load['rps']:.0f} req/s, p99 {dash_load['p99']}, {dash_load['errors']} errors",
+            "no errors",
+        ),
+        (
+            "dashboard ÷ /healthz throughput",
+            f"{dash_load['rps'] / health_load['rps'] * 100:.1f} %",
+            "≥ 25 %",
+        ),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print(f"\nXiage benchmark ({scale.name}) — {machine()}\n")
+    for name, value, target in rows:
+        print(f"{name:<{width}}  {value}" + (f"   [target {target}]" if target else ""))
+    lines = [
+        "# Benchmarks",
+        "",
+        f"`make bench` ({scale.name} scale) on {date.today().isoformat()}: {machine()}; "
+        f"gunicorn 3 workers with production settings; database {url.split('://')[0]}.",
+        "",
+        "| measure | result | target |",
+        "| --- | --- | --- |",
+        *[f"| {name} | {value} | {target} |" for name, value, target in rows],
+        "",
+    ]
+    Path(args.out).write_text("\n".join(lines), encoding="utf-8")
+    print(f"\nwritten to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
