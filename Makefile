@@ -55,7 +55,7 @@ DEV_ENV := $(if $(wildcard .env),,DEBUG=$${DEBUG:-1})
 
 bench: install ## Scaled dataset, measurements, table; writes BENCHMARKS.md (about 5 minutes).
 	bash bench/ensure-tools
-	$(PY) bench/run.py --scale $${BENCH_SCALE:-full}
+	$(PY) bench/run.py --scale $${BENCH_SCALE:-full} --out $${BENCH_OUT:-BENCHMARKS.md}
 
 backup: install ## Write a timestamped dump of the database to var/backups/.
 	$(DEV_ENV) $(MANAGE) backup
