@@ -30,3 +30,10 @@ def locked_out(request: HttpRequest, original_response: object = None, credentia
         {"failure_limit": settings.AXES_FAILURE_LIMIT, "cooloff_minutes": minutes},
         status=429,
     )
+
+
+def axes_username(request: HttpRequest, credentials: dict | None = None) -> str:
+    """The username django-axes records, cut to its 255-character column: the login form does
+    not limit what is posted, and a longer one must not turn a failed login into a 500."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    return str(username)[:255]

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from dashboard.selectors import IndicatorRow
-from indicators.excel import safe_text
+from indicators.excel import safe_row, safe_text
 
 HEADERS = [
     "指标",
@@ -91,13 +91,13 @@ def xlsx_response(rows: Sequence[IndicatorRow], filename: str, title: str) -> Ht
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "经济指标"
-    sheet.append([title])
+    sheet.append(safe_row([title]))
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append(HEADERS)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for values in table_rows(rows):
-        sheet.append([float(v) if isinstance(v, Decimal) else v for v in values])
+        sheet.append(safe_row([float(v) if isinstance(v, Decimal) else v for v in values]))
     widths = [22, 8, 14, 12, 12, 9, 16, 11, 11, 12, 12, 12, 10]
     for column, width in zip("ABCDEFGHIJKLM", widths, strict=True):
         sheet.column_dimensions[column].width = width

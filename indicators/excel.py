@@ -16,6 +16,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 
@@ -49,7 +50,7 @@ def template_workbook(office: Office, year: int, month: int) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET
-    sheet["A1"] = f"{office.name} {periods.period_label(year, month)} 月报填报模板"
+    sheet["A1"] = safe_text(f"{office.name} {periods.period_label(year, month)} 月报填报模板")
     sheet["A1"].font = Font(bold=True, size=13)
     sheet["A2"] = (
         "请在“本期数”“同比增长（%）”“情况说明”三列填写；不要改动表头、代码列，不要合并单元格或使用公式。"
@@ -60,7 +61,7 @@ def template_workbook(office: Office, year: int, month: int) -> bytes:
         cell.fill = PatternFill("solid", fgColor="EEF4FF")
     for index, row in enumerate(rows, start=HEADER_ROW + 1):
         sheet.cell(row=index, column=1, value=row.indicator.code)
-        sheet.cell(row=index, column=2, value=row.indicator.name)
+        sheet.cell(row=index, column=2, value=safe_text(row.indicator.name))
         sheet.cell(row=index, column=3, value=row.indicator.unit_label)
         if row.previous is not None:
             sheet.cell(row=index, column=4, value=float(row.previous.value_display))
@@ -68,7 +69,7 @@ def template_workbook(office: Office, year: int, month: int) -> bytes:
             sheet.cell(row=index, column=VALUE_COL, value=float(row.figure.value_display))
             if row.figure.growth is not None:
                 sheet.cell(row=index, column=GROWTH_COL, value=float(row.figure.growth))
-            sheet.cell(row=index, column=NOTE_COL, value=row.figure.note or None)
+            sheet.cell(row=index, column=NOTE_COL, value=safe_text(row.figure.note) or None)
         for column in (VALUE_COL, GROWTH_COL, NOTE_COL):
             sheet.cell(row=index, column=column).protection = Protection(locked=False)
     for column, width in zip(range(1, 8), [26, 24, 8, 12, 14, 14, 30], strict=True):
@@ -294,7 +295,7 @@ def year_workbook(user: User, year: int) -> bytes:
         label = str(Category(figure.indicator.category).label).replace("/", "、")
         sheet = sheets.get(label)
         if sheet is None:
-            sheet = book.create_sheet(label[:31])
+            sheet = book.create_sheet(label[:31])  # category labels are fixed, safe titles
             sheet.append(headers)
             for cell in sheet[1]:
                 cell.font = Font(bold=True)
@@ -302,20 +303,22 @@ def year_workbook(user: User, year: int) -> bytes:
             sheets[label] = sheet
         marks = [m for m, on in (("演示数据", figure.is_demo), ("已修订", figure.is_revised)) if on]
         sheet.append(
-            [
-                safe_text(figure.indicator.name),
-                figure.indicator.unit_label,
-                figure.place.name,
-                figure.period_label,
-                float(figure.value_display),
-                float(figure.growth) if figure.growth is not None else None,
-                float(figure.reported_completion_rate)
-                if figure.reported_completion_rate is not None
-                else None,
-                figure.indicator.office.name,
-                "、".join(marks),
-                safe_text(figure.note),
-            ]
+            safe_row(
+                [
+                    figure.indicator.name,
+                    figure.indicator.unit_label,
+                    figure.place.name,
+                    figure.period_label,
+                    float(figure.value_display),
+                    float(figure.growth) if figure.growth is not None else None,
+                    float(figure.reported_completion_rate)
+                    if figure.reported_completion_rate is not None
+                    else None,
+                    figure.indicator.office.name,
+                    "、".join(marks),
+                    figure.note,
+                ]
+            )
         )
     if not sheets:
         sheet = book.create_sheet("说明")
@@ -330,6 +333,14 @@ def year_workbook(user: User, year: int) -> bytes:
     return buffer.getvalue()
 
 
+def safe_row(values: list) -> list:
+    """A spreadsheet row with every text cell made safe (see safe_text)."""
+    return [safe_text(v) if isinstance(v, str) else v for v in values]
+
+
 def safe_text(text: str) -> str:
-    """Text that a spreadsheet must not run as a formula: = + - @ get a leading '."""
+    """Text safe for a spreadsheet cell: control characters (which xlsx cannot hold, e.g. a
+    vertical tab pasted from Word) become spaces, and = + - @ get a leading ' so that the
+    cell is never run as a formula."""
+    text = ILLEGAL_CHARACTERS_RE.sub(" ", text)
     return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text

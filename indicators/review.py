@@ -64,6 +64,16 @@ def ensure_unlocked(office_ids: Iterable[int], year: int, month: int) -> None:
         )
 
 
+REASON_MAX = 200
+
+
+def _checked_reason(reason: str) -> str:
+    reason = reason.strip()
+    if len(reason) > REASON_MAX:
+        raise ValidationError(_("原因不能超过%(n)d个字。") % {"n": REASON_MAX})
+    return reason
+
+
 def _event(review: MonthReview, action: str, user: User, reason: str = "") -> None:
     MonthReviewEvent.objects.create(review=review, action=action, user=user, reason=reason)
 
@@ -114,7 +124,7 @@ def month_return(*, review: MonthReview, user: User, reason: str) -> MonthReview
     review = MonthReview.objects.select_for_update().get(pk=review.pk)
     if not can_review(user, review.office):
         raise PermissionDenied
-    reason = reason.strip()
+    reason = _checked_reason(reason)
     if not reason:
         raise ValidationError(_("退回时必须填写原因。"))
     if review.state != State.SUBMITTED:
@@ -131,7 +141,7 @@ def month_reopen(*, review: MonthReview, user: User, reason: str) -> MonthReview
     review = MonthReview.objects.select_for_update().get(pk=review.pk)
     if not (user.is_active and user.is_admin):
         raise PermissionDenied
-    reason = reason.strip()
+    reason = _checked_reason(reason)
     if not reason:
         raise ValidationError(_("重新打开已审核的月报必须填写原因。"))
     if review.state != State.REVIEWED:

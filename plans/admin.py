@@ -42,7 +42,6 @@ class TargetAdmin(OfficeScopedAdmin, ScopedHistoryAdmin):
     list_filter = ["year", "kind", "indicator__office", "is_demo"]
     search_fields = ["indicator__name", "wording"]
     list_select_related = ["indicator"]
-    autocomplete_fields = ["indicator"]
 
 
 class TaskInline(admin.TabularInline):
@@ -75,7 +74,6 @@ class TaskAdmin(OfficeScopedAdmin, ScopedHistoryAdmin):
     search_fields = ["title", "text"]
     list_select_related = ["section", "office"]
     ordering = ["section__year", "section__number", "order", "id"]
-    autocomplete_fields = ["indicator", "project"]
 
     @admin.display(description=gettext_lazy("目标"))
     def target_label(self, obj: Task) -> str:
@@ -132,7 +130,6 @@ class ProjectAdmin(OfficeScopedAdmin, ScopedHistoryAdmin):
     list_filter = ["type", "office", "is_active"]
     search_fields = ["name", "code", "block", "description"]
     list_select_related = ["office", "place", "parent"]
-    autocomplete_fields = ["parent"]
     inlines = [StageInline, YearPlanInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -305,7 +302,6 @@ class SupervisionItemAdmin(OfficeScopedAdmin, ScopedHistoryAdmin):
     list_filter = ["office", ("resolved_at", admin.EmptyFieldListFilter)]
     search_fields = ["matter", "resolution"]
     list_select_related = ["project", "task", "office", "raised_by"]
-    autocomplete_fields = ["project", "task"]
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs):  # type: ignore[no-untyped-def]
         form_class = super().get_form(request, obj, change=change, **kwargs)

@@ -10,7 +10,7 @@ from openpyxl.styles import Font
 
 from accounts.models import User
 from accounts.permissions import scope_to_offices
-from indicators.excel import safe_text
+from indicators.excel import safe_row, safe_text
 from plans.models import ProgressReport, Project, Stage, Task
 
 
@@ -65,20 +65,22 @@ def plan_workbook(user: User, year: int) -> bytes:
         current = next((stage.name for stage in stages if not stage.completed), "全部完成")
         report = _latest(list(project.reports.all()))
         sheet.append(
-            [
-                safe_text(project.name),
-                str(project.get_type_display()),
-                project.location,
-                project.office.name,
-                project.leader,
-                f"{len(done)}/{len(stages)}",
-                current,
-                f"{report.year}-{report.month:02d}" if report else "",
-                _number(report.percent_done) if report else None,
-                _number(report.investment_ytd) if report else None,
-                safe_text(report.problems) if report else "",
-                safe_text(report.next_steps) if report else "",
-            ]
+            safe_row(
+                [
+                    safe_text(project.name),
+                    str(project.get_type_display()),
+                    project.location,
+                    project.office.name,
+                    project.leader,
+                    f"{len(done)}/{len(stages)}",
+                    current,
+                    f"{report.year}-{report.month:02d}" if report else "",
+                    _number(report.percent_done) if report else None,
+                    _number(report.investment_ytd) if report else None,
+                    safe_text(report.problems) if report else "",
+                    safe_text(report.next_steps) if report else "",
+                ]
+            )
         )
     tasks_sheet = book.create_sheet("工作任务")
     tasks_sheet.append(
@@ -98,18 +100,20 @@ def plan_workbook(user: User, year: int) -> bytes:
     for task in tasks:
         report = _latest(list(task.reports.all()))
         tasks_sheet.append(
-            [
-                str(task.section),
-                safe_text(task.title),
-                safe_text(task.text),
-                task.quantity_label or str(task.get_kind_display()),
-                task.deadline.isoformat(),
-                task.office.name,
-                f"{report.year}-{report.month:02d}" if report else "",
-                _number(report.quantity_done) if report else None,
-                _number(report.percent_done) if report else None,
-                safe_text(report.problems) if report else "",
-            ]
+            safe_row(
+                [
+                    str(task.section),
+                    safe_text(task.title),
+                    safe_text(task.text),
+                    task.quantity_label or str(task.get_kind_display()),
+                    task.deadline.isoformat(),
+                    task.office.name,
+                    f"{report.year}-{report.month:02d}" if report else "",
+                    _number(report.quantity_done) if report else None,
+                    _number(report.percent_done) if report else None,
+                    safe_text(report.problems) if report else "",
+                ]
+            )
         )
     for ws in book.worksheets:
         for cell in ws[1]:

@@ -140,12 +140,30 @@ def _plain(value: Decimal | None) -> str:
     return "" if value is None else format(value.normalize(), "f")
 
 
+class SafeModelChoiceField(forms.ModelChoiceField):
+    """Any posted id that cannot name a row (text, a number beyond 64 bits) is just an
+    invalid choice, never a database error."""
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        text = str(value)
+        if not text.isascii() or not text.isdigit() or len(text) > 18:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(text)
+
+
 class SupervisionItemForm(forms.ModelForm):
     """Raising a 督办 item (leaders, admins) or recording its resolution (the office)."""
 
     class Meta:
         model = SupervisionItem
         fields = ["project", "task", "matter", "office", "due_date", "resolution"]
+        field_classes = {
+            "project": SafeModelChoiceField,
+            "task": SafeModelChoiceField,
+            "office": SafeModelChoiceField,
+        }
 
     def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
