@@ -156,6 +156,34 @@ def typed_numbers(draw: st.DrawFn) -> str:
     return text
 
 
+@st.composite
+def valid_numbers(
+    draw: st.DrawFn, *, places: int = 2, min_value: int = 0, max_value: int = 10**9
+) -> str:
+    """A number the forms must accept, typed in any of the ways people type numbers."""
+    value = draw(
+        st.decimals(min_value=min_value, max_value=max_value, places=draw(st.integers(0, places)))
+    )
+    text = format(value, "f")
+    if draw(st.booleans()):
+        text = _thousands(text)
+    if draw(st.booleans()):
+        text = text.translate(_FULLWIDTH)
+    if draw(st.integers(0, 3)) == 0:
+        text += draw(st.sampled_from(["%", "％", " %"]))
+    if draw(st.integers(0, 3)) == 0:
+        text = draw(st.sampled_from([" ", "\u3000", "\t"])) + text + " "
+    return text
+
+
+def valid_text(max_size: int) -> st.SearchStrategy[str]:
+    """Free text the forms must accept and keep as typed: hostile-looking, never NUL."""
+    return st.one_of(
+        st.sampled_from([text for text in HOSTILE if "\x00" not in text]),
+        st.text(st.characters(exclude_characters="\x00"), max_size=min(max_size, 80)),
+    ).map(lambda text: text[:max_size])
+
+
 def long_text() -> st.SearchStrategy[str]:
     """Very long input: up to 100 000 characters (one request stays under Django's 2.5 MB)."""
     return st.builds(
@@ -201,6 +229,16 @@ def id_text(*valid: int) -> st.SearchStrategy[str]:
         st.integers(min_value=-(2**70), max_value=2**70).map(str),
         st.sampled_from(HOSTILE),
         any_text(20),
+    )
+
+
+def numeric_id_text(*valid: int) -> st.SearchStrategy[str]:
+    """A primary key that int() reads, as posted: real, missing, huge, or oddly written."""
+    return st.one_of(
+        st.sampled_from([str(pk) for pk in valid] or ["1"]),
+        st.just(""),
+        st.integers(min_value=-(2**70), max_value=2**70).map(str),
+        st.sampled_from([" 1 ", "+1", "-0", "１", "٣", "1_0", "0" * 30 + "1", "9" * 19]),
     )
 
 
