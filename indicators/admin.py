@@ -471,9 +471,9 @@ class FigureAdmin(OfficeScopedAdmin):
         )
 
 
-def _version(form: Any) -> int:
-    version = form.cleaned_data.get("version")
-    return 0 if version is None else version
+def _version(form: Any) -> int | None:
+    """The row's version when the page was opened; None (no check) when none was posted."""
+    return form.cleaned_data.get("version")
 
 
 def review_now(office: Any, year: int, month: int) -> MonthReview | None:

@@ -23,6 +23,8 @@ def _optional_number(raw: str, *, places: int = 2) -> Decimal | None:
     if not raw.strip():
         return None
     value = parse_number(raw)
+    if abs(value) >= Decimal(10) ** 12:  # the database holds 12 digits before the point
+        raise ValidationError(_("数值过大（小数点前最多12位）。"))
     if decimal_places(value) > places:
         raise ValidationError(_("最多保留%(n)d位小数。") % {"n": places})
     if value < 0:

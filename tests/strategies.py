@@ -180,7 +180,9 @@ def valid_text(max_size: int) -> st.SearchStrategy[str]:
     """Free text the forms must accept and keep as typed: hostile-looking, never NUL."""
     return st.one_of(
         st.sampled_from([text for text in HOSTILE if "\x00" not in text]),
-        st.text(st.characters(exclude_characters="\x00"), max_size=min(max_size, 80)),
+        st.text(
+            st.characters(codec="utf-8", exclude_characters="\x00"), max_size=min(max_size, 80)
+        ),
     ).map(lambda text: text[:max_size])
 
 

@@ -6,14 +6,17 @@ can be compared with the state before it. No example may answer with a server er
 rejected post answers 200 with a Chinese message and leaves the database as it was.
 
 Bugs this suite found are fixed; each stays as a minimal regression test at the end of this file.
+One limit remains, on SQLite only: test_a_16_digit_figure_is_kept_exactly (strict xfail there).
 """
 
 from __future__ import annotations
 
 import csv
+import decimal
 import io
 import json
 import re
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -25,17 +28,21 @@ import time_machine
 from django.apps import apps
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.validators import DecimalValidator
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.utils import translation
 from django.utils.html import escape
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
+from openpyxl import load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from accounts.models import User
 from accounts.roles import Role
 from dashboard.exports import safe_text
+from indicators import excel
 from indicators.forms import FigureRowForm, parse_number
 from indicators.models import (
     Figure,
@@ -160,6 +167,14 @@ def answers(data: dict[str, str], *ok: int) -> tuple[int, ...]:
     DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB; counted as MultiPartParser counts them)."""
     size = sum(len(key) + 2 + len(value.encode()) for key, value in data.items())
     return (400,) if size > django_settings.DATA_UPLOAD_MAX_MEMORY_SIZE else ok
+
+
+def as_stored(value: D) -> D:
+    """A figure as the database gives it back. Django's SQLite backend reads decimals through
+    a float with 15 significant digits (test_a_16_digit_figure_is_kept_exactly)."""
+    if connection.vendor != "sqlite":
+        return value
+    return decimal.Context(prec=15).create_decimal_from_float(float(value))
 
 
 def fits(value: D | None, max_digits: int, places: int) -> bool:
@@ -445,10 +460,13 @@ def test_the_monthly_report_never_fails_and_a_refusal_saves_nothing(
             body = response.content.decode()
             assert "未保存" in body or "确认无误后，请勾选确认并再次保存" in body
             for form in response.context["formset"].forms:
-                for field in ("value", "growth"):
+                for field in ("value", "growth", "note"):
                     for error in form[field].errors:
                         assert_chinese([error])
                         assert escape(f"{form.indicator.name}：{error}") in body
+                for error in form["version"].errors:
+                    assert_chinese([error])
+                    assert escape(error) in body
             return
         assert not post["locked"]
         for index, indicator in enumerate(report_indicators):
@@ -456,7 +474,7 @@ def test_the_monthly_report_never_fails_and_a_refusal_saves_nothing(
             figure = Figure.objects.filter(indicator=indicator, year=2023, month=9).first()
             if not raw:
                 continue
-            assert figure is not None and figure.value == parse_number(raw)
+            assert figure is not None and figure.value == as_stored(parse_number(raw))
             growth = data.get(f"rows-{index}-growth", "").strip()
             assert figure.growth == (parse_number(growth) if growth else None)
             assert figure.note == data.get(f"rows-{index}-note", "").strip()
@@ -729,13 +747,12 @@ def test_the_progress_form_never_fails_and_a_refusal_saves_nothing(
             body = response.content.decode()
             assert "未保存" in body
             for form in response.context["formset"].forms:
-                # problems and next_steps: see test_bug_an_error_on_a_progress_text_is_not_shown
-                for field in ("quantity_done", "percent_done", "investment_ytd", "progress"):
+                for field in (*PROGRESS_FIELDS, "version"):
                     if field not in form.fields:
                         continue
                     for error in form[field].errors:
                         assert_chinese([error])
-                        assert escape(f"{form.name}：{error}") in body
+                        assert escape(error) in body
 
 
 # --- 5. the 督办 add form ------------------------------------------------------------------
@@ -752,9 +769,8 @@ def supervision_subjects(office_a, office_b, leader) -> dict:
 @given(
     fields=st.fixed_dictionaries(
         {
-            # Non-integers here are test_bug_a_non_numeric_project_or_task_id_*.
-            "project": hs.numeric_id_text(),
-            "task": hs.numeric_id_text(),
+            "project": st.one_of(hs.id_text(), hs.numeric_id_text()),
+            "task": st.one_of(hs.id_text(), hs.numeric_id_text()),
             "matter": st.one_of(st.just("解决后冯区块3户政策处理"), hs.note_text()),
             "office": hs.id_text(),
             "due_date": hs.date_text(),
@@ -1042,6 +1058,184 @@ def test_any_indicator_name_shows_as_text_everywhere(
         assert client.get("/", {"period": "2024-09", "_export": "xlsx"}).status_code == 200
 
 
+# --- 9. the Excel upload (月报 import) -------------------------------------------------------
+
+IMPORT = "/admin/indicators/figure/import/"
+
+xlsx_values = st.one_of(
+    st.none(),
+    hs.field_text().map(lambda text: ILLEGAL_CHARACTERS_RE.sub("", text)[:2000]),
+    hs.valid_numbers(places=4).map(lambda text: ILLEGAL_CHARACTERS_RE.sub("", text)),
+    st.floats(),  # nan and inf too
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.booleans(),
+    st.datetimes(min_value=datetime(1900, 3, 1), max_value=datetime(2100, 1, 1)),
+    st.sampled_from(["=1+1", "=E5*2", '=HYPERLINK("http://x","y")', "=1/0", "+1", "@SUM(A1)"]),
+)
+xlsx_edits = st.lists(
+    st.one_of(
+        # the input columns of the indicator rows, where people type
+        st.tuples(st.just("cell"), st.integers(4, 7), st.sampled_from([5, 6, 7]), xlsx_values),
+        st.tuples(st.just("cell"), st.integers(1, 9), st.integers(1, 9), xlsx_values),
+        st.tuples(
+            st.just("cell"),
+            st.integers(4, 7),
+            st.just(1),
+            st.sampled_from(["output", "firms", "rate", "rice", "OUTPUT", "", " firms "]),
+        ),
+        st.tuples(
+            st.just("meta"),
+            st.sampled_from(["kind", "office", "period"]),
+            st.one_of(
+                st.sampled_from(["jjfzb", "nyncb", "2023-08", "2023-10", "2099-01", "2023-9"]),
+                xlsx_values,
+            ),
+        ),
+        st.tuples(st.just("merge"), st.sampled_from(["A4:B4", "E4:F5", "A3:G3", "E5:E6"])),
+        st.tuples(st.just("drop"), st.sampled_from(["月报", "_meta"])),
+        st.tuples(st.just("insert_row"), st.integers(1, 5)),
+    ),
+    max_size=6,
+)
+upload_names = st.one_of(
+    st.just("月报.xlsx"),
+    st.sampled_from(
+        [
+            "<script>alert(1)</script>.xlsx",
+            "月报.XLSX",
+            "月报.xls",
+            "月报.csv",
+            "月报.xlsx.exe",
+            ".xlsx",
+            "a" * 300 + ".xlsx",
+            "\u202e月报.xlsx",
+        ]
+    ),
+    hs.any_text(30).map(lambda text: text.replace("\x00", "") + ".xlsx"),
+)
+
+
+@st.composite
+def upload_recipes(draw: st.DrawFn) -> dict:
+    kind = draw(st.sampled_from(["template", "template", "template", "binary", "zip", "damaged"]))
+    recipe: dict = {"kind": kind, "name": draw(upload_names), "confirm_first": False}
+    if kind == "template":
+        typed_only = st.lists(  # only the cells people fill in: the rows' own checks answer
+            st.tuples(st.just("cell"), st.integers(4, 6), st.sampled_from([5, 6, 7]), xlsx_values),
+            max_size=6,
+        )
+        recipe["edits"] = draw(st.one_of(typed_only, xlsx_edits))
+    elif kind == "binary":
+        recipe["bytes"] = draw(st.binary(max_size=4096))
+    elif kind == "zip":
+        recipe["members"] = draw(
+            st.dictionaries(
+                st.sampled_from(
+                    ["[Content_Types].xml", "xl/workbook.xml", "_rels/.rels", "x", "../evil"]
+                ),
+                st.binary(max_size=512),
+                max_size=4,
+            )
+        )
+    else:  # the template with bytes changed or cut short
+        recipe["flips"] = draw(
+            st.lists(st.tuples(st.floats(0, 1), st.integers(0, 255)), max_size=8)
+        )
+        recipe["cut"] = draw(st.one_of(st.none(), st.floats(0, 1)))
+    recipe["confirm_first"] = draw(st.integers(0, 9)) == 0  # a confirm with nothing pending
+    return recipe
+
+
+def build_upload(recipe: dict, template: bytes) -> bytes:
+    if recipe["kind"] == "binary":
+        return recipe["bytes"]
+    if recipe["kind"] == "zip":
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            for name, data in recipe["members"].items():
+                archive.writestr(name, data)
+        return buffer.getvalue()
+    if recipe["kind"] == "damaged":
+        data = bytearray(template)
+        for where, byte in recipe["flips"]:
+            data[min(int(where * len(data)), len(data) - 1)] = byte
+        if recipe["cut"] is not None:
+            data = data[: int(recipe["cut"] * len(data))]
+        return bytes(data)
+    book = load_workbook(io.BytesIO(template))
+    # Merges last: a merged cell cannot be written to.
+    for edit in sorted(recipe["edits"], key=lambda edit: edit[0] == "merge"):
+        if edit[0] == "cell" and "月报" in book.sheetnames:
+            book["月报"].cell(row=edit[1], column=edit[2]).value = edit[3]
+        elif edit[0] == "meta" and "_meta" in book.sheetnames:
+            for row in book["_meta"].iter_rows():
+                if row[0].value == edit[1]:
+                    row[1].value = edit[2]
+        elif edit[0] == "merge" and "月报" in book.sheetnames:
+            book["月报"].merge_cells(edit[1])
+        elif edit[0] == "drop" and edit[1] in book.sheetnames and len(book.sheetnames) > 1:
+            del book[edit[1]]
+        elif edit[0] == "insert_row" and "月报" in book.sheetnames:
+            book["月报"].insert_rows(edit[1])
+    if all(sheet.sheet_state != "visible" for sheet in book.worksheets):
+        book.worksheets[0].sheet_state = "visible"  # Excel cannot save it otherwise
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+class Blob(bytes):
+    def __repr__(self) -> str:  # keeps a failure report readable
+        return f"<{len(self)} bytes>"
+
+
+@pytest.fixture
+def import_template(report_indicators, office_a) -> bytes:
+    """The office's template for 2023-09, as the page's download gives it."""
+    return Blob(excel.template_workbook(office_a, 2023, 9))
+
+
+@hostile
+@given(recipe=upload_recipes())
+def test_the_excel_upload_never_fails_and_saves_only_on_confirm(
+    import_template, report_indicators, clerk, signed_in, recipe
+) -> None:
+    data = build_upload(recipe, import_template)
+    client = signed_in(clerk)
+    with rolled_back():
+        before = figure_state()
+        if recipe["confirm_first"]:
+            response = client.post(IMPORT, {"confirm": "1"})
+            assert response.status_code == 200 and figure_state() == before
+            assert_chinese(response.context["refused"])
+        response = client.post(IMPORT, {"file": SimpleUploadedFile(recipe["name"], data)})
+        assert response.status_code == 200
+        assert figure_state() == before, "an upload saved before it was confirmed"
+        assert_no_raw_script(response)
+        body = response.content.decode()
+        refused, preview = response.context.get("refused"), response.context.get("preview")
+        event("refused" if refused else "preview with errors" if preview.errors else "preview")
+        if refused:
+            assert_chinese(refused)
+            assert all(escape(message) in body for message in refused)
+            return
+        assert_chinese(preview.errors or ["预览"])
+        assert all(escape(message) in body for message in preview.errors)
+        response = client.post(IMPORT, {"confirm": "1"})
+        assert response.status_code in (200, 302)
+        assert_no_raw_script(response)
+        if response.status_code == 200:
+            assert figure_state() == before, "a refused import changed the database"
+            messages = response.context.get("refused") or response.context["preview"].errors
+            assert_chinese(messages)
+            return
+        event("saved")
+        for row in preview.rows:
+            if row.form.cleaned_data["value"] is not None:
+                figure = Figure.objects.get(indicator=row.indicator, year=2023, month=9)
+                assert figure.value == as_stored(row.form.cleaned_data["value"])
+
+
 # --- known bugs, each reduced to its smallest input ---------------------------------------
 
 
@@ -1139,3 +1333,19 @@ def test_a_username_over_255_characters_is_a_failed_login_not_a_server_error(
     response = client.post(LOGIN, {"username": "u" * 256, "password": "x"})
     assert response.status_code == 200
     assert CJK.search(response.content.decode())
+
+
+@pytest.mark.xfail(
+    condition=connection.vendor == "sqlite",
+    strict=True,
+    reason="SQLite only: the forms accept 16 integer digits (Figure.value is numeric(20, 4)), "
+    "but Django's SQLite backend stores decimals as REAL and reads them back with 15 "
+    "significant digits, so 1000000000000001 comes back as 1000000000000000",
+)
+def test_a_16_digit_figure_is_kept_exactly(report_indicators, clerk, office_a) -> None:
+    data = management(3) | {"rows-0-value": "1000000000000001", "rows-1-value": "132"}
+    data["confirm_warnings"] = "1"
+    response = client_for(clerk).post(f"{REPORT}?office={office_a.pk}&period=2023-09", data)
+    assert response.status_code == 302
+    figure = Figure.objects.get(indicator=report_indicators[0], year=2023, month=9)
+    assert figure.value == D("1000000000000001")
