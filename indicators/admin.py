@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from accounts import permissions
 from accounts.permissions import OfficeScopedAdmin
 from indicators import excel, periods, review, selectors, services
-from indicators.forms import FigureAdminForm, ReportFormSet, ReportPeriodForm
+from indicators.forms import FigureAdminForm, ReportFormSet, ReportPeriodForm, default_period_data
 from indicators.models import Figure, FigureRevision, Indicator, MonthReview, Place
 
 
@@ -225,7 +225,7 @@ class FigureAdmin(OfficeScopedAdmin):
         if request.method == "POST" and not permissions.can_enter_data(user):
             raise PermissionDenied
         period_form = ReportPeriodForm(
-            request.GET or _default_period(request),
+            request.GET or default_period_data(request.user),
             user=user,
             readable=not permissions.can_enter_data(user),
         )
@@ -325,7 +325,7 @@ class FigureAdmin(OfficeScopedAdmin):
         """Download the xlsx template of an office's month."""
         if not permissions.can_enter_data(request.user):
             raise PermissionDenied
-        form = ReportPeriodForm(request.GET or _default_period(request), user=request.user)
+        form = ReportPeriodForm(request.GET or default_period_data(request.user), user=request.user)
         if not form.is_valid():
             messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
             return HttpResponseRedirect(reverse("admin:indicators_figure_import"))
@@ -346,7 +346,7 @@ class FigureAdmin(OfficeScopedAdmin):
             **self.admin_site.each_context(request),
             "title": _("Excel导入月报"),
             "opts": self.model._meta,
-            "period_form": ReportPeriodForm(_default_period(request), user=request.user),
+            "period_form": ReportPeriodForm(default_period_data(request.user), user=request.user),
         }
         template = "admin/indicators/figure/import.html"
         if request.method != "POST":
@@ -501,15 +501,6 @@ def review_context(
         and (current is None or current.submitted_by_id != user.pk),
         "can_return": reviewer and state == MonthReview.State.SUBMITTED,
         "can_reopen": user.is_admin and state == MonthReview.State.REVIEWED,
-    }
-
-
-def _default_period(request: HttpRequest) -> dict[str, Any]:
-    year, month = periods.reporting_period()
-    office = permissions.writable_offices(request.user).filter(is_active=True).first()
-    return {
-        "office": request.user.office_id or (office.pk if office else None),
-        "period": periods.format_period(year, month),
     }
 
 

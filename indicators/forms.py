@@ -103,6 +103,17 @@ def figure_warnings(
     return warnings
 
 
+def default_period_data(user: User) -> dict[str, Any]:
+    """The office and month a report page opens on: the user's office (or the first they may
+    write) and the month being reported."""
+    year, month = periods.reporting_period()
+    office = permissions.writable_offices(user).filter(is_active=True).first()
+    return {
+        "office": user.office_id or (office.pk if office else None),
+        "period": periods.format_period(year, month),
+    }
+
+
 class ReportPeriodForm(forms.Form):
     """Which office and month to report: only offices the user may write."""
 

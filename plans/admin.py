@@ -17,7 +17,7 @@ from accounts import permissions
 from accounts.permissions import OfficeScopedAdmin, ScopedHistoryAdmin
 from indicators import periods
 from indicators.excel import XLSX_TYPE
-from indicators.forms import ReportPeriodForm
+from indicators.forms import ReportPeriodForm, default_period_data
 from plans import selectors, services
 from plans.excel import plan_workbook
 from plans.forms import ProgressFormSet, SupervisionItemForm
@@ -234,7 +234,7 @@ class ProgressReportAdmin(ScopedHistoryAdmin):
         """月度进展填报: an office's projects and tasks for one month, last month beside."""
         if not permissions.can_enter_data(request.user):
             raise PermissionDenied
-        initial = request.GET or _default_period(request)
+        initial = request.GET or default_period_data(request.user)
         period_form = ReportPeriodForm(initial, user=request.user)
         context: dict[str, Any] = {
             **self.admin_site.each_context(request),
@@ -284,15 +284,6 @@ class ProgressReportAdmin(ScopedHistoryAdmin):
             formset=formset,
         )
         return TemplateResponse(request, template, context)
-
-
-def _default_period(request: HttpRequest) -> dict[str, Any]:
-    year, month = periods.reporting_period()
-    office = permissions.writable_offices(request.user).filter(is_active=True).first()
-    return {
-        "office": request.user.office_id or (office.pk if office else None),
-        "period": periods.format_period(year, month),
-    }
 
 
 @admin.register(SupervisionItem)

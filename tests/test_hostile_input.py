@@ -77,6 +77,9 @@ SCRIPT = "<script>alert"
 hostile = settings(
     max_examples=500,
     deadline=None,
+    # The same 500 examples on every run: CI proves what was seen here, and a red build always
+    # reproduces. Random exploration is one edit away (derandomize=False).
+    derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     database=None,  # nothing written under the project folder
     print_blob=True,
