@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class DashboardConfig(AppConfig):
     name = "dashboard"
     verbose_name = _("领导驾驶舱")
+
+    def ready(self) -> None:
+        from dashboard import stamp
+
+        stamp.connect_signals()

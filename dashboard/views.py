@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from accounts.permissions import scope_to_offices
-from dashboard import charts, exports, selectors
+from dashboard import charts, exports, page_cache, selectors
 from dashboard.filters import DashboardFilter
 from dashboard.tables import IndicatorTable
 from indicators import periods
@@ -36,6 +37,18 @@ def _period(request: HttpRequest) -> tuple[int, int, str]:
 
 def index(request: HttpRequest) -> HttpResponse:
     """领导驾驶舱: where the town stands against its goals for one period."""
+    export = request.GET.get("_export")
+    if export in ("csv", "xlsx"):
+        return _export(request, export)
+    period_label, content = page_cache.get_or_build(
+        request, "index", lambda: _index_content(request)
+    )
+    return render(
+        request, "dashboard/index.html", {"period_label": period_label, "content": content}
+    )
+
+
+def _filtered(request: HttpRequest) -> tuple[selectors.Dashboard, DashboardFilter, str]:
     year, month, period_error = _period(request)
     filters = DashboardFilter(request.GET or None, user=request.user)
     filters.is_valid()
@@ -47,14 +60,22 @@ def index(request: HttpRequest) -> HttpResponse:
         category=cleaned.get("category") or "",
         office=cleaned.get("office"),
     )
-    export = request.GET.get("_export")
-    if export in ("csv", "xlsx"):
-        name = f"下各镇经济指标_{periods.format_period(year, month)}.{export}"
-        if export == "csv":
-            return exports.csv_response(data.rows, name)
-        title = f"下各镇经济指标完成情况表（{data.period_label}）"
-        return exports.xlsx_response(data.rows, name, title)
+    return data, filters, period_error
 
+
+def _export(request: HttpRequest, export: str) -> HttpResponse:
+    data, _filters, _error = _filtered(request)
+    name = f"下各镇经济指标_{periods.format_period(data.year, data.month)}.{export}"
+    if export == "csv":
+        return exports.csv_response(data.rows, name)
+    title = f"下各镇经济指标完成情况表（{data.period_label}）"
+    return exports.xlsx_response(data.rows, name, title)
+
+
+def _index_content(request: HttpRequest) -> tuple[str, str]:
+    """The page's period label and its body, which holds nothing of the user's own."""
+    data, filters, period_error = _filtered(request)
+    year, month = data.year, data.month
     table = IndicatorTable(data.rows, order_by=request.GET.get("sort"))
     # A page of the table at a time: leaders read the cards first, and a catalogue of hundreds
     # of indicators would make every visit slow. The exports always hold every row.
@@ -86,7 +107,8 @@ def index(request: HttpRequest) -> HttpResponse:
         },
         "query": query.urlencode(),
     }
-    return render(request, "dashboard/index.html", context)
+    content = render_to_string("dashboard/_index_content.html", context, request=request)
+    return data.period_label, content  # render_to_string gives a SafeString
 
 
 def _chosen_indicator(

@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 
+from dashboard import stamp
 from indicators import metrics, periods
 from indicators.models import Figure, FigureRevision, Indicator, Kind, Place, Unit
 
@@ -101,6 +102,7 @@ def demo_figures_load(until: tuple[int, int] | None = None) -> int:
                 )
             previous_year_values = year_values
     Figure.objects.bulk_create(to_create, batch_size=500)
+    stamp.touch()
     return len(to_create)
 
 

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Office, User
+from dashboard import stamp
 from indicators import periods
 from indicators.models import Category, Figure, FigureRevision, Indicator, Place
 
@@ -185,6 +186,8 @@ def figures_save(
         for revision in revisions:
             revision.figure_id = revision.figure.pk
         FigureRevision.objects.bulk_create(revisions)
+    if to_create or to_update:
+        stamp.touch()  # bulk writes send no signals
     return result
 
 

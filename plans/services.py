@@ -16,6 +16,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from accounts import permissions
 from accounts.models import Office, User
+from dashboard import stamp
 from indicators.models import Indicator, Place
 from indicators.review import ensure_unlocked
 from plans.models import (
@@ -45,6 +46,7 @@ def project_stages_create(*, project: Project, template: StageTemplate | None = 
         if step.key not in have
     ]
     bulk_create_with_history(stages, Stage)
+    stamp.touch()  # bulk writes send no signals
     return len(stages)
 
 
@@ -179,6 +181,7 @@ def progress_report_save(
             [*REPORT_FIELDS, "reported_by", "updated_at", "is_demo", "version"],
             default_user=user,
         )
+    stamp.touch()
     return len(to_create) + len(to_update)
 
 

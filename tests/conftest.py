@@ -1,10 +1,19 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 
 from accounts.models import Office, User
 from accounts.roles import Role
 from tests.factories import OfficeFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Each test starts without built pages: settings and clocks differ between tests."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -274,3 +274,15 @@ REPORT_DUE_DAY = env_int("REPORT_DUE_DAY", 10)
 # The audit trail is read-only in the app: history can be viewed, never reverted or edited.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# Built dashboard pages are kept in each worker's memory for DASHBOARD_CACHE_SECONDS (0: off),
+# keyed by the data stamp (dashboard/stamp.py), which every write changes on commit, so no
+# worker serves a page older than the data. Nothing else is cached.
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 600)
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "xiage-pages",
+        "OPTIONS": {"MAX_ENTRIES": 300},
+    }
+}

@@ -1,0 +1,211 @@
+"""The built-page cache of the dashboard: served again until the data, the day, the scope or
+the query changes, and never across offices.
+
+These tests commit for real (transactional_db), because the stamp changes when a write's
+transaction commits."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from decimal import Decimal as D
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from dashboard import stamp
+from indicators import review
+from indicators.models import Figure
+from indicators.services import FigureEntry, figures_save
+from plans.models import Target
+from plans.services import ProgressEntry, progress_report_save
+from tests.factories import FigureFactory, IndicatorFactory
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+URL = "/?period=2024-09"
+
+
+def logged_in(user) -> Client:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def get(client: Client, url: str = URL) -> tuple[str, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode(), len(queries)
+
+
+def unmasked(body: str) -> str:
+    """The page without its CSRF token, which is masked anew for every response."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", body)
+
+
+def card_value(body: str, name: str) -> str:
+    """The value shown on a card, e.g. '29.74'."""
+    card = body.split(f">{name}</a></h2>", 1)[1]
+    return card.split('<p class="value">', 1)[1].split("<", 1)[0]
+
+
+def test_a_second_visit_is_served_from_the_cache_with_four_queries(leader, town_data):
+    client = logged_in(leader)
+    first, built = get(client)
+    second, served = get(client)
+    assert card_value(first, "规上工业产值") == "29.74"
+    assert unmasked(second) == unmasked(first)
+    # Served: session, user, the user's roles and the stamp; none of the dashboard's own.
+    assert (built, served) == (14, 4)
+
+
+def test_a_saved_figure_shows_at_once(leader, clerk, town_data, town):
+    client = logged_in(leader)
+    assert card_value(get(client)[0], "规上工业产值") == "29.74"
+    figures_save(
+        year=2024,
+        month=9,
+        place=town,
+        user=clerk,
+        reason="",
+        entries=[FigureEntry(town_data["output"], D("30.12"))],
+    )
+    assert card_value(get(client)[0], "规上工业产值") == "30.12"
+
+
+def test_the_monthly_form_invalidates_the_page(leader, clerk, office_a, town_data):
+    leader_client = logged_in(leader)
+    before = get(leader_client)[0]
+    assert "30.50" not in before
+    rows = {
+        "rows-TOTAL_FORMS": "2",
+        "rows-INITIAL_FORMS": "2",
+        "rows-0-value": "30.50",
+        "rows-0-version": str(
+            Figure.objects.get(indicator=town_data["output"], year=2024, month=9).version
+        ),
+        "rows-1-value": "20.00",
+        "rows-1-version": str(
+            Figure.objects.get(indicator=town_data["investment"], year=2024, month=9).version
+        ),
+        "confirm_warnings": "1",
+    }
+    response = logged_in(clerk).post(
+        f"/admin/indicators/figure/report/?office={office_a.pk}&period=2024-09", rows
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert card_value(get(leader_client)[0], "规上工业产值") == "30.50"
+
+
+def test_an_edited_target_and_a_deleted_figure_show_at_once(leader, town_data):
+    client = logged_in(leader)
+    assert "36亿元" in get(client)[0]
+    target = Target.objects.get(indicator=town_data["output"], year=2024)
+    target.value = D("50")
+    target.save()
+    body = get(client)[0]
+    assert "50亿元" in body and "36亿元" not in body
+    Figure.objects.filter(indicator=town_data["output"], year=2024, month=9).delete()
+    assert card_value(get(client)[0], "规上工业产值") == "—"
+
+
+def test_progress_and_review_change_the_stamp(leader, clerk, admin_user, office_a, plan_data):
+    get(logged_in(leader))
+    before = stamp.current()
+    progress_report_save(
+        office=office_a,
+        year=2024,
+        month=9,
+        user=clerk,
+        entries=[ProgressEntry(plan_data["late"], percent_done=D("40"), progress="已完成征地")],
+    )
+    after_progress = stamp.current()
+    assert after_progress != before
+    month = review.month_submit(office=office_a, year=2024, month=9, user=clerk)
+    after_submit = stamp.current()
+    review.month_approve(review=month, user=admin_user)
+    assert len({before, after_progress, after_submit, stamp.current()}) == 4
+
+
+def test_clerks_of_two_offices_never_share_a_page(leader, clerk, clerk_b, town_data):
+    leader_body = get(logged_in(leader))[0]
+    a_body = get(logged_in(clerk))[0]
+    b_body = get(logged_in(clerk_b))[0]
+    assert "水稻面积" in leader_body and "规上工业产值" in leader_body
+    assert "规上工业产值" in a_body and "水稻面积" not in a_body
+    assert "水稻面积" in b_body and "规上工业产值" not in b_body
+    # Served again from the cache, each still sees only their own office.
+    assert unmasked(get(logged_in(clerk_b))[0]) == unmasked(b_body)
+    assert "规上工业产值" not in get(logged_in(clerk_b))[0]
+
+
+def test_the_page_holds_nothing_of_the_user_who_built_it(leader, town_data):
+    from accounts.roles import Role
+    from tests.factories import UserFactory
+
+    other = UserFactory(username="leader2", display_name="第二位领导", roles=[Role.LEADER])
+    get(logged_in(leader))
+    body, queries = get(logged_in(other))
+    assert queries == 4  # served from the cache
+    assert "第二位领导" in body
+
+
+def test_a_new_day_builds_the_page_again(leader, town_data):
+    client = logged_in(leader)
+    get(client)
+    with time_machine.travel(datetime(2024, 10, 16, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))):
+        assert get(logged_in(leader))[1] == 14
+
+
+def test_other_filters_are_other_pages(leader, town_data):
+    client = logged_in(leader)
+    get(client)
+    body, queries = get(client, URL + "&category=agriculture")
+    assert queries > 4
+    assert "水稻面积" in body and "规上工业产值" not in body.split("<table", 1)[1]
+
+
+def test_uncommitted_writes_neither_read_nor_fill_the_cache(leader, town_data, rf):
+    client = logged_in(leader)
+    get(client)
+    with transaction.atomic():
+        Figure.objects.filter(indicator=town_data["output"], year=2024, month=9).update(
+            value=D("1.00")
+        )
+        stamp.touch()
+        assert stamp.pending()
+        body, queries = get(client)
+        assert queries > 4 and card_value(body, "规上工业产值") == "1.00"
+        transaction.set_rollback(True)
+    assert not stamp.pending()
+    assert card_value(get(client)[0], "规上工业产值") == "29.74"
+
+
+def test_a_rolled_back_write_leaves_no_stale_flag(leader, town_data):
+    """The next transaction still changes the stamp after one that was rolled back."""
+    with transaction.atomic():
+        stamp.touch()
+        transaction.set_rollback(True)
+    before = stamp.current()
+    FigureFactory(
+        indicator=IndicatorFactory(code="new", name="新指标"), year=2024, month=9, value=D("1")
+    )
+    assert stamp.current() != before
+
+
+def test_the_cache_can_be_switched_off(leader, town_data, settings):
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    client = logged_in(leader)
+    assert [get(client)[1], get(client)[1]] == [13, 13]  # no stamp read
+
+
+def test_exports_are_never_cached_pages(leader, town_data):
+    client = logged_in(leader)
+    get(client)
+    response = client.get(URL + "&_export=csv")
+    assert response["Content-Type"].startswith("text/csv")
+    assert "29.74" in response.content.decode("utf-8-sig")
