@@ -40,12 +40,8 @@ def index(request: HttpRequest) -> HttpResponse:
     export = request.GET.get("_export")
     if export in ("csv", "xlsx"):
         return _export(request, export)
-    period_label, content = page_cache.get_or_build(
-        request, "index", lambda: _index_content(request)
-    )
-    return render(
-        request, "dashboard/index.html", {"period_label": period_label, "content": content}
-    )
+    page = page_cache.get_or_build(request, "index", lambda: _index_page(request))
+    return page_cache.respond(request, "dashboard/index.html", page, {})
 
 
 def _filtered(request: HttpRequest) -> tuple[selectors.Dashboard, DashboardFilter, str]:
@@ -72,8 +68,8 @@ def _export(request: HttpRequest, export: str) -> HttpResponse:
     return exports.xlsx_response(data.rows, name, title)
 
 
-def _index_content(request: HttpRequest) -> tuple[str, str]:
-    """The page's period label and its body, which holds nothing of the user's own."""
+def _index_page(request: HttpRequest) -> page_cache.Page:
+    """The page's title (the period) and its body, which holds nothing of the user's own."""
     data, filters, period_error = _filtered(request)
     year, month = data.year, data.month
     table = IndicatorTable(data.rows, order_by=request.GET.get("sort"))
@@ -108,7 +104,7 @@ def _index_content(request: HttpRequest) -> tuple[str, str]:
         "query": query.urlencode(),
     }
     content = render_to_string("dashboard/_index_content.html", context, request=request)
-    return data.period_label, content  # render_to_string gives a SafeString
+    return page_cache.Page.of(data.period_label, content)
 
 
 def _chosen_indicator(

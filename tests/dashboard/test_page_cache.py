@@ -6,7 +6,9 @@ transaction commits."""
 
 from __future__ import annotations
 
+import gzip
 import re
+import zlib
 from datetime import datetime
 from decimal import Decimal as D
 from zoneinfo import ZoneInfo
@@ -17,7 +19,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from dashboard import stamp
+from dashboard import page_cache, stamp
 from indicators import review
 from indicators.models import Figure
 from indicators.services import FigureEntry, figures_save
@@ -209,3 +211,26 @@ def test_exports_are_never_cached_pages(leader, town_data):
     response = client.get(URL + "&_export=csv")
     assert response["Content-Type"].startswith("text/csv")
     assert "29.74" in response.content.decode("utf-8-sig")
+
+
+def test_a_gzipped_page_is_one_gzip_member_holding_the_whole_page(leader, town_data):
+    client = logged_in(leader)
+    plain = client.get(URL).content.decode()
+    for _visit in ("built", "from the cache"):
+        response = client.get(URL, headers={"Accept-Encoding": "gzip, deflate"})
+        assert response["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in response["Vary"]
+        reader = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        page = reader.decompress(response.content).decode()
+        assert reader.eof and reader.unused_data == b""  # one member, nothing after it
+        assert unmasked(page) == unmasked(plain)
+        assert card_value(page, "规上工业产值") == "29.74"
+        assert len(response.content) < len(plain.encode()) / 3
+
+
+def test_joined_deflate_pieces_read_back_exactly():
+    """Head and tail of any size, the body compressed apart, read back byte for byte."""
+    page = page_cache.Page.of("标题", "正文" * 5000 + "<table>" * 300)
+    for head, tail in ((b"", b""), (b"<html>", b"</html>"), (b"x" * 70000, "尾".encode() * 9)):
+        joined = page_cache.gzip_joined(head, page, tail)
+        assert gzip.decompress(joined) == head + page.body + tail
