@@ -3,6 +3,7 @@ reopen only by an admin with a reason; due days and late reports."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal as D
 from zoneinfo import ZoneInfo
@@ -15,7 +16,7 @@ from accounts.roles import Role
 from indicators import review
 from indicators.models import MonthReview
 from indicators.services import FigureEntry, figures_save
-from tests.factories import FigureFactory, UserFactory
+from tests.factories import FigureFactory, OfficeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -151,6 +152,19 @@ def test_the_review_buttons_work_through_the_page(client, office_a, clerk, revie
         {"office": office_a.pk, "period": "2023-09", "action": "approve"},
     )
     assert MonthReview.objects.get().state == "reviewed"
+
+
+def test_the_review_form_posts_back_the_office_and_month_it_shows(client):
+    """Regression (found by the browser journeys): with the thousands separator on, the hidden
+    fields read "2,023-09" and office "1,234", so 报送审核 answered with a bad-month error."""
+    office = OfficeFactory(pk=1234, code="big", name="经济发展办")
+    client.force_login(UserFactory(username="clerk_big", office=office, roles=[Role.CLERK]))
+    page = client.get(f"/admin/indicators/figure/report/?office={office.pk}&period=2023-09")
+    form = re.search(r'class="review-actions">.*?</form>', page.content.decode(), re.S).group()
+    hidden = dict(re.findall(r'type="hidden" name="(office|period)" value="([^"]*)"', form))
+    assert hidden == {"office": "1234", "period": "2023-09"}
+    client.post("/admin/indicators/figure/review/", {**hidden, "action": "submit"})
+    assert MonthReview.objects.get(office=office).state == "submitted"
 
 
 def test_the_dashboard_marks_unreviewed_figures(
