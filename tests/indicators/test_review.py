@@ -167,6 +167,19 @@ def test_the_review_form_posts_back_the_office_and_month_it_shows(client):
     assert MonthReview.objects.get(office=office).state == "submitted"
 
 
+def test_a_reviewer_finds_the_review_page_from_the_top_bar_and_the_admin_index(
+    client, reviewer, leader
+):
+    """Regression (found by the browser journeys): no page linked a reviewer to the month."""
+    client.force_login(reviewer)
+    for page in ("/", "/admin/"):
+        body = client.get(page).content.decode()
+        assert 'href="/admin/indicators/figure/report/">月报审核</a>' in body, page
+    client.force_login(leader)
+    for page in ("/", "/admin/"):
+        assert "/admin/indicators/figure/report/" not in client.get(page).content.decode()
+
+
 def test_the_dashboard_marks_unreviewed_figures(
     leader_client, office_a, clerk, reviewer, output, town
 ):
