@@ -16,13 +16,17 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
-.PHONY: run test setup install lint check-migrations format bench clean ci backup restore
+.PHONY: run test e2e setup install lint check-migrations format bench clean ci backup restore
 
 run: setup ## Set everything up and serve http://127.0.0.1:8000/ with seed and demo data.
 	DEBUG=$${DEBUG:-1} $(MANAGE) runserver $(HOST):$(PORT)
 
 test: install ## Set everything up and run the whole suite.
 	$(VENV)/bin/pytest
+
+e2e: install ## Browser journeys in Debian's Chromium; screenshots in test-artifacts/e2e/.
+	bash .ci/ensure-browser
+	$(VENV)/bin/pytest -m e2e tests/e2e
 
 setup: install
 	DEBUG=$${DEBUG:-1} $(MANAGE) migrate --noinput
