@@ -16,6 +16,7 @@ from accounts.permissions import OfficeScopedAdmin
 from indicators import excel, periods, review, selectors, services
 from indicators.forms import FigureAdminForm, ReportFormSet, ReportPeriodForm, default_period_data
 from indicators.models import Figure, FigureRevision, Indicator, MonthReview, Place
+from xiage.admin import with_year_label, year_label
 
 
 @admin.register(Place)
@@ -133,8 +134,12 @@ class FigureAdmin(OfficeScopedAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None:
             # A figure's identity is fixed; a wrong period is corrected by entering it anew.
-            fields = ["indicator", "year", "month", "place", *fields]
+            fields = ["indicator", year_label, "month", "place", *fields]
         return fields
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list:
+        fields = list(super().get_fields(request, obj))
+        return with_year_label(fields) if obj is not None else fields
 
     def save_model(self, request: HttpRequest, obj: Figure, form: Any, change: bool) -> None:
         if not permissions.can_write_office(request.user, obj.indicator.office):

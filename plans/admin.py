@@ -33,12 +33,13 @@ from plans.models import (
     Target,
     Task,
 )
+from xiage.admin import with_year_label, year_label
 
 
 @admin.register(Target)
 class TargetAdmin(OfficeScopedAdmin, ScopedHistoryAdmin):
     office_field = "indicator__office"
-    list_display = ["year", "indicator", "kind", "value", "wording", "achieved_on", "is_demo"]
+    list_display = [year_label, "indicator", "kind", "value", "wording", "achieved_on", "is_demo"]
     list_filter = ["year", "kind", "indicator__office", "is_demo"]
     search_fields = ["indicator__name", "wording"]
     list_select_related = ["indicator"]
@@ -53,7 +54,7 @@ class TaskInline(admin.TabularInline):
 
 @admin.register(PlanSection)
 class PlanSectionAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "year", "number", "task_count"]
+    list_display = ["__str__", year_label, "number", "task_count"]
     list_filter = ["year"]
     inlines = [TaskInline]
 
@@ -211,6 +212,12 @@ class ProgressReportAdmin(ScopedHistoryAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list:
+        return with_year_label(list(super().get_fields(request, obj)))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list:
+        return [*super().get_readonly_fields(request, obj), year_label]
 
     @admin.display(description=gettext_lazy("项目/任务"))
     def subject_name(self, obj: ProgressReport) -> str:
