@@ -101,6 +101,9 @@ def test_an_admin_creates_a_clerk_through_the_admin_who_can_then_log_in(
     client, admin_client_role, office_a
 ):
     clerk_group = Group.objects.get(name=Role.CLERK.value)
+    page = admin_client_role.get("/admin/accounts/user/add/").content.decode()
+    assert "填写用户名、姓名、科室、角色和初始密码后保存" in page
+    assert "After you" not in page  # Django's English-only sentence is replaced
     response = admin_client_role.post(
         "/admin/accounts/user/add/",
         {
