@@ -138,7 +138,7 @@ class Indicator(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.get_unit_display()}）"
+        return f"{self.name}（{self.unit_label}）"
 
     def clean(self) -> None:
         if self.pk is None:
@@ -159,7 +159,12 @@ class Indicator(models.Model):
 
     @property
     def unit_label(self) -> str:
-        return str(self.get_unit_display())
+        # Not get_unit_display(): it rebuilds the whole choices map on every call, and forms
+        # and pages ask for the unit of hundreds of indicators.
+        try:
+            return str(Unit(self.unit).label)
+        except ValueError:
+            return self.unit
 
 
 class FigureQuerySet(models.QuerySet["Figure"]):
