@@ -278,8 +278,9 @@ def page_measures(scale: Scale, period: str, handles: dict) -> dict:
         built = timed(leader, dashboard, scale.requests)
         built_queries = queries(leader, dashboard)
     leader.get(dashboard)  # builds the page once; the rest are served from the cache
-    dash = timed(leader, dashboard, scale.requests)
-    mini = timed(leader, minimal, scale.requests)
+    # Pages of a few milliseconds: four times the samples, for a steadier median.
+    dash = timed(leader, dashboard, scale.requests * 4)
+    mini = timed(leader, minimal, scale.requests * 4)
     return {
         "dashboard_ms": dash,
         "built_ms": built,
@@ -319,14 +320,29 @@ def form_save(scale: Scale, period: str, handles: dict) -> tuple[float, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    clerk.get(url)  # the clerk opens the form first (and the test client loads its middleware)
-    with CaptureQueriesContext(connection) as context:
-        started = time.perf_counter()
-        response = clerk.post(url, data)
-        elapsed = (time.perf_counter() - started) * 1000
-    if response.status_code != 302:
-        raise AssertionError(f"monthly form refused: {response.content[:300]!r}")
-    return elapsed, len(context.captured_queries)
+    from indicators.models import Figure, FigureRevision
+
+    samples, counts = [], []
+    for attempt in range(3):  # the median of three saves, each creating the month's figures
+        clerk.get(url)  # the clerk opens the form first (and the test client loads middleware)
+        with CaptureQueriesContext(connection) as context:
+            started = time.perf_counter()
+            response = clerk.post(url, data)
+            samples.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 302:
+            raise AssertionError(f"monthly form refused: {response.content[:300]!r}")
+        counts.append(len(context.captured_queries))
+        if attempt == 2:
+            break  # the last save stays, as the pages below expect the month's figures
+        saved = Figure.objects.filter(
+            year=year,
+            month=month,
+            indicator__in=[r.indicator for r in rows],
+            updated_by__isnull=False,
+        )
+        FigureRevision.objects.filter(figure__in=saved).delete()
+        saved.delete()
+    return statistics.median(samples), max(counts)
 
 
 def import_and_export(scale: Scale, last_year: int, last_month: int) -> dict:
