@@ -236,7 +236,8 @@ class FigureAdmin(OfficeScopedAdmin):
         )
         context: dict[str, Any] = {
             **self.admin_site.each_context(request),
-            "title": _("月报填报"),
+            # Reviewers open the same page to approve or return a month.
+            "title": _("月报填报") if permissions.can_enter_data(user) else _("月报审核"),
             "opts": self.model._meta,
             "period_form": period_form,
         }

@@ -73,3 +73,13 @@ def test_numbers_are_shown_with_thousands_separators():
 
     rendered = Template("{{ value|floatformat:2 }}").render(Context({"value": Decimal("20432")}))
     assert rendered == "20,432.00"
+
+
+def test_django_axes_reads_in_chinese_in_the_admin():
+    from axes.models import AccessAttempt, AccessLog
+    from django.apps import apps
+
+    assert str(apps.get_app_config("axes").verbose_name) == "登录安全"
+    assert str(AccessAttempt._meta.verbose_name_plural) == "登录尝试"
+    assert str(AccessLog._meta.verbose_name_plural) == "登录日志"
+    assert str(AccessAttempt._meta.get_field("ip_address").verbose_name) == "IP 地址"

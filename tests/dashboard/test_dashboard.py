@@ -49,6 +49,13 @@ def test_the_cards_show_value_growth_target_rate_gap_and_status(leader_client, t
     assert "31.3%" in body
 
 
+def test_the_path_table_writes_numbers_as_the_town_does(leader_client, town_data):
+    body = leader_client.get(URL).content.decode()
+    rows = body.split("<th>2024年</th><th>2023年</th></tr></thead>", 1)[1].split("</tbody>", 1)[0]
+    assert '<td>8月</td><td class="num">26.1</td><td class="num">—</td>' in rows
+    assert '<td>9月</td><td class="num">29.74</td><td class="num">25</td>' in rows
+
+
 def test_the_table_lists_every_indicator_with_its_status(leader_client, town_data):
     response = leader_client.get(URL)
     table = response.context["table"]

@@ -195,3 +195,15 @@ def test_the_dashboard_marks_unreviewed_figures(
         )
         row = leader_client.get("/?period=2024-09").context["data"].rows[0]
         assert "未审核" not in row.marks
+
+
+def test_a_reviewer_sees_the_review_title_and_a_clerk_the_report_title(
+    client, office_a, clerk, reviewer, output
+):
+    url = f"/admin/indicators/figure/report/?office={office_a.pk}&period=2023-09"
+    client.force_login(reviewer)
+    body = client.get(url).content.decode()
+    assert "<h1>月报审核</h1>" in body and "<h1>月报填报</h1>" not in body
+    client.force_login(clerk)
+    body = client.get(url).content.decode()
+    assert "<h1>月报填报</h1>" in body
