@@ -1,4 +1,3 @@
-from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -25,10 +24,3 @@ class AccountsConfig(AppConfig):
             dispatch_uid="accounts.touch_session_on_login",
             weak=False,
         )
-
-
-class AxesConfig(AxesAppConfig):
-    """django-axes under a Chinese name in the admin (it ships no zh-hans translation; its
-    strings are translated in the project's locale/)."""
-
-    verbose_name = _("登录安全")

@@ -118,7 +118,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "simple_history",
-    "accounts.apps.AxesConfig",  # django-axes, named in Chinese
+    "accounts.axes_config.AxesConfig",  # django-axes, named in Chinese
     "accounts",
     "indicators",
     "plans",

@@ -83,3 +83,17 @@ def test_django_axes_reads_in_chinese_in_the_admin():
     assert str(AccessAttempt._meta.verbose_name_plural) == "登录尝试"
     assert str(AccessLog._meta.verbose_name_plural) == "登录日志"
     assert str(AccessAttempt._meta.get_field("ip_address").verbose_name) == "IP 地址"
+
+
+def test_the_admin_lists_django_axes_in_chinese(admin_client_role):
+    body = admin_client_role.get("/admin/").content.decode()
+    assert "登录安全" in body and "登录尝试" in body and "登录日志" in body
+    assert "Access attempts" not in body and "Access logs" not in body
+
+
+def test_the_accounts_app_keeps_its_own_config():
+    """Its ready() syncs the roles' permissions; a second AppConfig in accounts/apps.py once
+    made Django fall back to a bare config, and reviewers lost their review permission."""
+    from django.apps import apps
+
+    assert type(apps.get_app_config("accounts")).__name__ == "AccountsConfig"
