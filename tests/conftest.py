@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.core.cache import cache
 
 from accounts.models import Office, User
 from accounts.roles import Role
-from tests.factories import OfficeFactory, UserFactory
+from indicators.models import Place
+from tests.factories import OfficeFactory, PlaceFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -14,6 +19,18 @@ def _empty_page_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def october_2024():
+    """The clock at 15 October 2024, so the month being reported is 2024-09."""
+    with time_machine.travel(datetime(2024, 10, 15, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))):
+        yield
+
+
+@pytest.fixture
+def town(db) -> Place:
+    return PlaceFactory(name="下各镇", level="town")
 
 
 @pytest.fixture

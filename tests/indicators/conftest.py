@@ -21,11 +21,6 @@ def october_2023():
 
 
 @pytest.fixture
-def town(db) -> Place:
-    return PlaceFactory(name="下各镇", level="town")
-
-
-@pytest.fixture
 def village(db) -> Place:
     return PlaceFactory(name="马垟村", level="village", order=1)
 

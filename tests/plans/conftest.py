@@ -1,19 +1,9 @@
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
-import time_machine
 
 from plans.services import project_create
 from tests.factories import TaskFactory
-
-
-@pytest.fixture
-def october_2024():
-    with time_machine.travel(datetime(2024, 10, 15, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))):
-        yield
 
 
 @pytest.fixture

@@ -1,26 +1,13 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal as D
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from plans.models import ProgressReport, ProjectYearPlan, SupervisionItem, Target
 from plans.services import project_create
-from tests.factories import FigureFactory, IndicatorFactory, PlaceFactory, TaskFactory
-
-
-@pytest.fixture
-def october_2024():
-    with time_machine.travel(datetime(2024, 10, 15, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))):
-        yield
-
-
-@pytest.fixture
-def town(db):
-    return PlaceFactory(name="下各镇", level="town")
+from tests.factories import FigureFactory, IndicatorFactory, TaskFactory
 
 
 @pytest.fixture
