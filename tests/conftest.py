@@ -13,6 +13,14 @@ from indicators.models import Place
 from tests.factories import OfficeFactory, PlaceFactory, UserFactory
 
 
+def pytest_configure(config):
+    # One PBKDF2 hash costs about 0.24 s on this machine, and fixtures hash a password for every
+    # user they make; the production hasher is tested where it matters (tests/accounts).
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _empty_page_cache():
     """Each test starts without built pages: settings and clocks differ between tests."""
