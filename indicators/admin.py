@@ -15,7 +15,14 @@ from accounts import permissions
 from accounts.permissions import OfficeScopedAdmin
 from indicators import excel, periods, review, selectors, services
 from indicators.forms import FigureAdminForm, ReportFormSet, ReportPeriodForm, default_period_data
-from indicators.models import Figure, FigureRevision, Indicator, MonthReview, Place
+from indicators.models import (
+    Figure,
+    FigureRevision,
+    Indicator,
+    MonthReview,
+    MonthReviewEvent,
+    Place,
+)
 from xiage.admin import with_year_label, year_label
 
 
@@ -250,10 +257,12 @@ class FigureAdmin(OfficeScopedAdmin):
             request.POST if request.method == "POST" else None, rows=rows, month=month
         )
         confirmed = request.POST.get("confirm_warnings") == "1"
-        month_review = review_now(office, year, month)
-        locked = month_review is not None and month_review.is_locked
-        if request.method == "POST" and locked:
-            messages.error(request, _("该月数据已审核锁定，未保存；如需修改，请管理员重新打开。"))
+        frozen = review.frozen_states([office.pk], year, month) if request.method == "POST" else {}
+        if frozen:
+            messages.error(
+                request, _("未保存：") + review.frozen_message(frozen[office.pk], year, month)
+            )
+            formset = ReportFormSet(rows=rows, month=month)
         elif request.method == "POST" and formset.is_valid():
             if formset.warnings and not confirmed:
                 messages.warning(request, _("以下数据需要核对。确认无误后，请勾选确认并再次保存。"))
@@ -296,9 +305,7 @@ class FigureAdmin(OfficeScopedAdmin):
                         period_label=periods.period_label(year, month),
                         formset=formset,
                         show_confirm=False,
-                        **review_context(
-                            request, office, year, month, review_now(office, year, month)
-                        ),
+                        **review_context(request, office, year, month),
                     )
                     return TemplateResponse(request, "admin/indicators/figure/report.html", context)
                 messages.success(
@@ -322,8 +329,8 @@ class FigureAdmin(OfficeScopedAdmin):
             month=month,
             period_label=periods.period_label(year, month),
             formset=formset,
-            show_confirm=request.method == "POST" and bool(formset.warnings),
-            **review_context(request, office, year, month, month_review),
+            show_confirm=request.method == "POST" and bool(formset.warnings) and not frozen,
+            **review_context(request, office, year, month),
         )
         return TemplateResponse(request, "admin/indicators/figure/report.html", context)
 
@@ -458,7 +465,10 @@ class FigureAdmin(OfficeScopedAdmin):
                 messages.success(request, _("已报送，等待审核。"))
             else:
                 current = review.review_for(office, year, month)
-                if action == "approve":
+                if action == "withdraw":
+                    review.month_withdraw(review=current, user=request.user)
+                    messages.success(request, _("已撤回，可以继续修改后重新报送。"))
+                elif action == "approve":
                     review.month_approve(review=current, user=request.user)
                     messages.success(request, _("审核通过，该月数据已锁定。"))
                 elif action == "return":
@@ -482,29 +492,31 @@ def _version(form: Any) -> int | None:
     return form.cleaned_data.get("version")
 
 
-def review_now(office: Any, year: int, month: int) -> MonthReview | None:
-    return MonthReview.objects.filter(office=office, year=year, month=month).first()
+def review_context(request: HttpRequest, office: Any, year: int, month: int) -> dict[str, Any]:
+    """The office's month as the review workflow sees it, and what this user may do with it.
 
-
-def review_context(
-    request: HttpRequest, office: Any, year: int, month: int, current: MonthReview | None
-) -> dict[str, Any]:
-    """The review state of an office's month and what this user may do with it."""
+    `editable` is False for a submitted or reviewed month and for readers: the page then shows
+    the figures as text, with no inputs and no save button."""
     user = request.user
-    state = current.state if current else MonthReview.State.DRAFT
+    report = selectors.office_reports([office], year, month)[0]
+    events = MonthReviewEvent.objects.filter(
+        review__office=office, review__year=year, review__month=month
+    ).select_related("user")
+    state = report.state
     can_write = permissions.can_write_office(user, office)
     reviewer = review.can_review(user, office)
     return {
-        "review": current,
-        "review_state": MonthReview.State(state).label,
-        "review_locked": state == MonthReview.State.REVIEWED,
-        "review_events": list(current.events.select_related("user")) if current else [],
-        "review_due": review.due_date(year, month),
-        "review_late": review.is_late(current, year, month, periods.today()),
-        "can_submit": can_write and state in (MonthReview.State.DRAFT, MonthReview.State.RETURNED),
+        "report": report,
+        "review_events": list(events),
+        "editable": can_write and not report.is_frozen,
+        "frozen_message": review.frozen_message(state, year, month)
+        if can_write and report.is_frozen
+        else "",
+        "can_submit": can_write and state in review.SUBMITTABLE_STATES,
+        "can_withdraw": can_write and state == MonthReview.State.SUBMITTED,
         "can_approve": reviewer
         and state == MonthReview.State.SUBMITTED
-        and (current is None or current.submitted_by_id != user.pk),
+        and report.submitted_by != user,
         "can_return": reviewer and state == MonthReview.State.SUBMITTED,
         "can_reopen": user.is_admin and state == MonthReview.State.REVIEWED,
     }

@@ -376,6 +376,7 @@ class MonthReviewEvent(models.Model):
         APPROVE = "approve", _("审核通过")
         RETURN = "return", _("退回")
         REOPEN = "reopen", _("重新打开")
+        WITHDRAW = "withdraw", _("撤回")
 
     review = models.ForeignKey(
         MonthReview, verbose_name=_("月报"), on_delete=models.CASCADE, related_name="events"

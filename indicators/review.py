@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 
 from accounts import permissions
@@ -47,21 +50,39 @@ def review_for(office: Office, year: int, month: int) -> MonthReview:
     return review
 
 
-def locked_office_ids(office_ids: Iterable[int], year: int, month: int) -> set[int]:
-    return set(
+# A submitted month waits for review and a reviewed one is closed: in both, no path changes
+# the office's figures or progress for that month.
+FROZEN_STATES = frozenset({State.SUBMITTED, State.REVIEWED})
+SUBMITTABLE_STATES = frozenset({State.DRAFT, State.RETURNED})
+
+
+def frozen_states(office_ids: Iterable[int], year: int, month: int) -> dict[int, str]:
+    """{office id: state} of the given offices whose month is frozen (one query)."""
+    return dict(
         MonthReview.objects.filter(
-            office_id__in=list(office_ids), year=year, month=month, state=State.REVIEWED
-        ).values_list("office_id", flat=True)
+            office_id__in=list(office_ids), year=year, month=month, state__in=FROZEN_STATES
+        ).values_list("office_id", "state")
     )
 
 
-def ensure_unlocked(office_ids: Iterable[int], year: int, month: int) -> None:
-    if locked_office_ids(office_ids, year, month):
-        raise MonthLocked(
-            _("%(year)d年%(month)d月的数据已审核锁定；如需修改，请管理员重新打开。")
-            % {"year": year, "month": month},
-            code="locked",
-        )
+def frozen_message(state: str, year: int, month: int) -> str:
+    """Why a month cannot be changed, in the words a clerk needs."""
+    if state == State.REVIEWED:
+        return _("%(year)d年%(month)d月的数据已审核锁定；如需修改，请管理员重新打开。") % {
+            "year": year,
+            "month": month,
+        }
+    return _(
+        "%(year)d年%(month)d月的数据已报送，等待审核，不能修改；如需修改，请先撤回，或请审核员退回。"
+    ) % {"year": year, "month": month}
+
+
+def ensure_open(office_ids: Iterable[int], year: int, month: int) -> None:
+    """Raise MonthLocked when any of the offices' month is submitted or reviewed."""
+    frozen = frozen_states(office_ids, year, month)
+    if frozen:
+        state = State.REVIEWED if State.REVIEWED in frozen.values() else State.SUBMITTED
+        raise MonthLocked(frozen_message(state, year, month), code="locked")
 
 
 REASON_MAX = 200
@@ -92,11 +113,11 @@ def month_submit(*, office: Office, year: int, month: int, user: User) -> MonthR
     if not permissions.can_write_office(user, office):
         raise PermissionDenied
     review = MonthReview.objects.select_for_update().get(pk=review_for(office, year, month).pk)
-    if review.state not in (State.DRAFT, State.RETURNED):
+    if review.state not in SUBMITTABLE_STATES:
         raise ValidationError(
             _("当前状态为“%(state)s”，不能报送。") % {"state": review.get_state_display()}
         )
-    review.state = State.SUBMITTED
+    review.state, review.reason = State.SUBMITTED, ""
     review.submitted_by, review.submitted_at = user, timezone.now()
     review.save()
     _event(review, MonthReviewEvent.Action.SUBMIT, user)
@@ -112,10 +133,25 @@ def month_approve(*, review: MonthReview, user: User) -> MonthReview:
         raise ValidationError(_("只有已报送的月报才能审核。"))
     if review.submitted_by_id == user.pk:
         raise ValidationError(_("审核人不能是报送人本人。"))
-    review.state = State.REVIEWED
+    review.state, review.reason = State.REVIEWED, ""
     review.reviewed_by, review.reviewed_at = user, timezone.now()
     review.save()
     _event(review, MonthReviewEvent.Action.APPROVE, user)
+    return review
+
+
+@transaction.atomic
+def month_withdraw(*, review: MonthReview, user: User) -> MonthReview:
+    """撤回: the office takes back a submitted month before anyone has reviewed it."""
+    review = MonthReview.objects.select_for_update().get(pk=review.pk)
+    if not permissions.can_write_office(user, review.office):
+        raise PermissionDenied
+    if review.state != State.SUBMITTED:
+        raise ValidationError(_("只有已报送、尚未审核的月报才能撤回。"))
+    review.state = State.DRAFT
+    review.submitted_by = review.submitted_at = None
+    review.save()
+    _event(review, MonthReviewEvent.Action.WITHDRAW, user)
     return review
 
 
@@ -151,3 +187,154 @@ def month_reopen(*, review: MonthReview, user: User, reason: str) -> MonthReview
     review.save()
     _event(review, MonthReviewEvent.Action.REOPEN, user, reason)
     return review
+
+
+# --- an office's monthly report (报送情况): its state words, due day and lateness -----------
+
+
+class ReportState(models.TextChoices):
+    """Where an office's month stands. The words are said here and only printed elsewhere."""
+
+    NOT_STARTED = "not_started", gettext_lazy("未填报")
+    DRAFT = "draft", gettext_lazy("草稿")
+    SUBMITTED = "submitted", gettext_lazy("已报送")
+    RETURNED = "returned", gettext_lazy("已退回")
+    REVIEWED = "reviewed", gettext_lazy("已审核")
+
+
+REPORT_TONES: dict[str, str] = {
+    ReportState.NOT_STARTED: "neutral",
+    ReportState.DRAFT: "neutral",
+    ReportState.SUBMITTED: "neutral",
+    ReportState.RETURNED: "bad",
+    ReportState.REVIEWED: "good",
+}
+# Once submitted, an office's month is frozen: nothing of it changes until it is returned,
+# withdrawn or (after review) reopened by an admin.
+FROZEN_REPORT_STATES = FROZEN_STATES
+
+
+@dataclass(frozen=True)
+class OfficeReport:
+    """An office's report for one month: its state, due day and lateness, who and when.
+
+    `days_overdue` counts from the due day to the submission (if submitted) or to today;
+    `days_left` is the days until the due day while nothing is submitted and it has not
+    passed (None otherwise). `reason` is the return reason, and only while returned.
+    """
+
+    office: Any
+    year: int
+    month: int
+    state: ReportState
+    due: date
+    days_overdue: int
+    days_left: int | None
+    submitted_by: Any = None
+    submitted_at: datetime | None = None
+    reviewed_by: Any = None
+    reviewed_at: datetime | None = None
+    reason: str = ""
+
+    @property
+    def label(self) -> str:
+        return str(self.state.label)
+
+    @property
+    def tone(self) -> str:
+        if self.days_overdue and self.state not in FROZEN_REPORT_STATES:
+            return "bad"
+        return REPORT_TONES[self.state]
+
+    @property
+    def is_late(self) -> bool:
+        return self.days_overdue > 0
+
+    @property
+    def lateness_label(self) -> str:
+        """'逾期3天' while late (or submitted late); '' otherwise."""
+        if not self.days_overdue:
+            return ""
+        return gettext("逾期%(n)d天") % {"n": self.days_overdue}
+
+    @property
+    def due_label(self) -> str:
+        """'还剩3天', '今天截止' or the lateness: what a clerk needs to hear about the due day."""
+        if self.state in FROZEN_REPORT_STATES:
+            return self.lateness_label
+        if self.days_left is None:
+            return self.lateness_label
+        if self.days_left == 0:
+            return gettext("今天截止")
+        return gettext("还剩%(n)d天") % {"n": self.days_left}
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.state in FROZEN_REPORT_STATES
+
+    @property
+    def is_done(self) -> bool:
+        return self.state == ReportState.REVIEWED
+
+    @property
+    def needs_attention(self) -> bool:
+        """Late and not yet submitted, or returned: what a leader's panel lists first."""
+        return self.state == ReportState.RETURNED or (self.is_late and not self.is_frozen)
+
+    @property
+    def urgency(self) -> tuple:
+        """Sort key: late and returned first (most overdue first), then by state, office."""
+        return (
+            not self.needs_attention,
+            -self.days_overdue,
+            list(ReportState).index(self.state),
+            getattr(self.office, "order", 0),
+            getattr(self.office, "pk", 0),
+        )
+
+
+def office_report(
+    *,
+    office: Any,
+    year: int,
+    month: int,
+    review_state: str | None,
+    has_entries: bool,
+    due: date,
+    today: date,
+    submitted_by: Any = None,
+    submitted_at: datetime | None = None,
+    reviewed_by: Any = None,
+    reviewed_at: datetime | None = None,
+    reason: str = "",
+) -> OfficeReport:
+    """The state of an office's month from its review record and whether anything is entered.
+
+    No review record (or a draft one) is 未填报 until a figure or a progress report exists
+    for the month, then 草稿. Late: past the due day and not submitted, or submitted after it.
+    """
+    if review_state in (None, ReportState.DRAFT):
+        state = ReportState.DRAFT if has_entries else ReportState.NOT_STARTED
+    else:
+        state = ReportState(review_state)
+    if state in FROZEN_REPORT_STATES and submitted_at is not None:
+        handed_in = timezone.localdate(submitted_at)
+        days_overdue = max(0, (handed_in - due).days)
+        days_left = None
+    else:
+        days_overdue = max(0, (today - due).days)
+        days_left = (due - today).days if today <= due else None
+    return OfficeReport(
+        office=office,
+        year=year,
+        month=month,
+        state=state,
+        due=due,
+        days_overdue=days_overdue,
+        days_left=days_left,
+        submitted_by=submitted_by if state in FROZEN_REPORT_STATES else None,
+        submitted_at=submitted_at if state in FROZEN_REPORT_STATES else None,
+        reviewed_by=reviewed_by if state == ReportState.REVIEWED else None,
+        reviewed_at=reviewed_at if state == ReportState.REVIEWED else None,
+        reason=reason if state == ReportState.RETURNED else "",
+    )

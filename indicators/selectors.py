@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q
+from django.apps import apps
+from django.db.models import Exists, OuterRef, Q
 
 from accounts.models import Office
-from indicators import metrics, periods
-from indicators.models import Figure, Indicator, Place
+from indicators import metrics, periods, review
+from indicators.models import Figure, Indicator, MonthReview, Place
 
 
 def town() -> Place:
@@ -94,3 +96,58 @@ def report_rows(office: Office, year: int, month: int) -> list[ReportRow]:
             )
         )
     return rows
+
+
+def office_reports(
+    offices: list[Office], year: int, month: int, today: date | None = None
+) -> list[review.OfficeReport]:
+    """报送情况: each office's report for (year, month), late and returned first.
+
+    Two queries whatever the number of offices: the review records, and the offices with a
+    figure or a project's or task's progress report that month.
+    """
+    today = today or periods.today()
+    ids = [office.pk for office in offices]
+    reviews = {
+        r.office_id: r
+        for r in MonthReview.objects.filter(office__in=ids, year=year, month=month).select_related(
+            "submitted_by", "reviewed_by"
+        )
+    }
+    # The plans app's progress reports, named rather than imported (this app sits below it).
+    progress = apps.get_model("plans", "ProgressReport").objects.filter(year=year, month=month)
+    entered = set(
+        Office.objects.filter(pk__in=ids)
+        .filter(
+            Exists(Figure.objects.filter(indicator__office=OuterRef("pk"), year=year, month=month))
+            | Exists(progress.filter(project__office=OuterRef("pk")))
+            | Exists(progress.filter(task__office=OuterRef("pk")))
+        )
+        .values_list("pk", flat=True)
+    )
+    due = review.due_date(year, month)
+    reports = []
+    for office in offices:
+        record = reviews.get(office.pk)
+        reports.append(
+            review.office_report(
+                office=office,
+                year=year,
+                month=month,
+                review_state=record.state if record else None,
+                has_entries=office.pk in entered,
+                due=due,
+                today=today,
+                submitted_by=record.submitted_by if record else None,
+                submitted_at=record.submitted_at if record else None,
+                reviewed_by=record.reviewed_by if record else None,
+                reviewed_at=record.reviewed_at if record else None,
+                reason=record.reason if record else "",
+            )
+        )
+    return sorted(reports, key=lambda report: report.urgency)
+
+
+def office_report(office: Office, year: int, month: int) -> review.OfficeReport:
+    """One office's report for (year, month); see office_reports."""
+    return office_reports([office], year, month)[0]

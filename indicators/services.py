@@ -92,9 +92,9 @@ def figures_save(
     revision record and marks the figure 修订. Unchanged rows are left alone. Queries: one read,
     then at most one bulk insert, one bulk update and one bulk insert of revisions.
     """
-    from indicators.review import ensure_unlocked
+    from indicators.review import ensure_open
 
-    ensure_unlocked({entry.indicator.office_id for entry in entries}, year, month)
+    ensure_open({entry.indicator.office_id for entry in entries}, year, month)
     past = periods.is_past_reporting(year, month, on)
     existing = {
         figure.indicator_id: figure

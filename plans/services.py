@@ -18,7 +18,7 @@ from accounts import permissions
 from accounts.models import Office, User
 from dashboard import stamp
 from indicators.models import Indicator, Place
-from indicators.review import ensure_unlocked
+from indicators.review import ensure_open
 from plans.models import (
     PlanSection,
     ProgressReport,
@@ -113,7 +113,7 @@ def progress_report_save(
         raise PermissionDenied
     if any(entry.subject.office_id != office.pk for entry in entries):
         raise ValueError("every entry must belong to the office being reported")
-    ensure_unlocked([office.pk], year, month)
+    ensure_open([office.pk], year, month)
     project_ids = [e.subject.pk for e in entries if isinstance(e.subject, Project)]
     task_ids = [e.subject.pk for e in entries if isinstance(e.subject, Task)]
     existing: dict[tuple[str, int], ProgressReport] = {}

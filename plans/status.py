@@ -17,6 +17,12 @@ from django.utils.translation import gettext_lazy as _
 from indicators import metrics
 from indicators.models import Indicator, Kind
 
+# An office's monthly report (报送情况) is decided by the review workflow, which the 月报填报
+# page in the indicators app prints too (indicators may not import plans); its words are
+# re-exported here so every status word of the product is reachable from this module.
+from indicators.review import FROZEN_STATES as FROZEN_REPORT_STATES
+from indicators.review import OfficeReport, ReportState, office_report
+
 HUNDRED = Decimal(100)
 
 
@@ -197,3 +203,15 @@ def task_is_behind(
     if percent_done is None:
         return False
     return percent_done < share
+
+
+__all__ = [
+    "FROZEN_REPORT_STATES",
+    "OfficeReport",
+    "ReportState",
+    "Status",
+    "TargetProgress",
+    "office_report",
+    "target_progress",
+    "tone",
+]

@@ -123,7 +123,7 @@ def test_a_locked_month_refuses_the_form_and_the_page_says_so(
     )
     url = f"/admin/indicators/figure/report/?office={office_a.pk}&period=2023-09"
     body = clerk_client.get(url).content.decode()
-    assert "该月数据已审核锁定，不能修改" in body and "保存全部" not in body
+    assert "2023年9月的数据已审核锁定" in body and "保存全部" not in body
     response = clerk_client.post(
         url, {"rows-TOTAL_FORMS": "1", "rows-INITIAL_FORMS": "1", "rows-0-value": "5"}
     )
