@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy
 
 from accounts import permissions
 from accounts.permissions import OfficeScopedAdmin, ScopedHistoryAdmin
-from indicators import periods
+from indicators import periods, review
+from indicators import selectors as indicator_selectors
 from indicators.excel import XLSX_TYPE
 from indicators.forms import ReportPeriodForm, default_period_data
 from plans import selectors, services
@@ -256,7 +257,18 @@ class ProgressReportAdmin(ScopedHistoryAdmin):
         year, month = period_form.cleaned_data["period"]
         rows = selectors.progress_rows(office, year, month)
         formset = ProgressFormSet(request.POST if request.method == "POST" else None, rows=rows)
-        if request.method == "POST":
+        report = indicator_selectors.office_reports([office], year, month)[0]
+        context.update(
+            report=report,
+            editable=not report.is_frozen,
+            frozen_message=review.frozen_message(report.state, year, month)
+            if report.is_frozen
+            else "",
+        )
+        if request.method == "POST" and report.is_frozen:
+            messages.error(request, _("未保存：") + context["frozen_message"])
+            formset = ProgressFormSet(rows=rows)
+        elif request.method == "POST":
             if formset.is_valid():
                 try:
                     saved = services.progress_report_save(
