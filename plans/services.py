@@ -136,13 +136,7 @@ def progress_report_save(
                 getattr(report, name) == getattr(entry, name) for name in REPORT_FIELDS
             )
             if not same and not (report is None and entry.is_empty):
-                conflicts.append(
-                    _("“%(name)s”的进展在您打开后已被%(who)s修改，请核对后重新填写。")
-                    % {
-                        "name": entry.subject,
-                        "who": (report.reported_by if report and report.reported_by else "他人"),
-                    }
-                )
+                conflicts.append(_progress_conflict(entry, report))
     if conflicts:
         raise ValidationError(conflicts, code="conflict")
     for entry in entries:
@@ -183,6 +177,36 @@ def progress_report_save(
         )
     stamp.touch()
     return len(to_create) + len(to_update)
+
+
+def _progress_conflict(entry: ProgressEntry, report: ProgressReport | None) -> str:
+    """Who changed a row since the form was opened, and each differing value: theirs, yours."""
+    who = report.reported_by if report is not None and report.reported_by else _("他人")
+    differences = [
+        _("%(field)s：当前为 %(current)s，您填写的是 %(yours)s")
+        % {
+            "field": ProgressReport._meta.get_field(name).verbose_name,
+            "current": _shown_value(getattr(report, name) if report is not None else None),
+            "yours": _shown_value(getattr(entry, name)),
+        }
+        for name in REPORT_FIELDS
+        if (getattr(report, name) if report is not None else None) != getattr(entry, name)
+    ]
+    return _(
+        "“%(name)s”的进展在您打开后已被%(who)s修改（%(differences)s），全部未保存，请核对后重新填写。"
+    ) % {
+        "name": entry.subject,
+        "who": who,
+        "differences": "；".join(differences),
+    }
+
+
+def _shown_value(value: object) -> str:
+    if value is None or value == "":
+        return _("（空）")
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
 
 
 def _check(report: ProgressReport) -> None:
