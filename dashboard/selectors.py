@@ -15,6 +15,7 @@ from django.db.models import Prefetch, Q
 from accounts.models import Office, User
 from accounts.permissions import readable_offices, scope_to_offices
 from indicators import periods, review
+from indicators import selectors as indicator_selectors
 from indicators.models import Figure, Indicator, MonthReview, Place
 from plans import status
 from plans.models import PlanSection, ProgressReport, Project, Stage, SupervisionItem, Target, Task
@@ -77,9 +78,13 @@ class IndicatorRow:
             marks.append("演示数据")
         if self.figure is not None and self.figure.is_revised:
             marks.append("已修订")
-        # A figure a person entered counts once its office's month is reviewed; figures taken
-        # from a published document carry their source instead.
-        if self.figure is not None and self.figure.entered_by_id and not self.reviewed:
+        # A figure a person entered or changed counts once its office's month is reviewed;
+        # figures taken unchanged from a published document carry their source instead.
+        if (
+            self.figure is not None
+            and (self.figure.entered_by_id or self.figure.updated_by_id)
+            and not self.reviewed
+        ):
             marks.append("未审核")
         if self.target is not None and self.target.is_demo:
             marks.append("演示目标")
@@ -146,6 +151,14 @@ class MissingReports:
 
 
 @dataclass
+class OfficeReportRow:
+    """An office's 报送情况 for the period, with what it has not reported as detail."""
+
+    report: review.OfficeReport
+    missing: MissingReports | None
+
+
+@dataclass
 class Dashboard:
     year: int
     month: int
@@ -155,6 +168,7 @@ class Dashboard:
     tasks: list[TaskRow]
     sections: list[PlanSection]
     missing: list[MissingReports]
+    office_reports: list[OfficeReportRow]
     open_items: list[SupervisionItem]
     today: date
 
@@ -333,6 +347,12 @@ def dashboard(
         tasks=task_rows,
         sections=sections,
         missing=[entry for entry in missing.values() if entry.count],
+        office_reports=[
+            OfficeReportRow(
+                report, missing[report.office.pk] if missing[report.office.pk].count else None
+            )
+            for report in indicator_selectors.office_reports(offices, year, month, today)
+        ],
         open_items=list(items_qs.order_by("due_date")),
         today=today,
     )
