@@ -32,6 +32,11 @@ def can_enter_data(user: User) -> bool:
     return user.is_active and (user.is_admin or (user.is_clerk and user.office_id is not None))
 
 
+def can_raise_supervision(user: User) -> bool:
+    """Leaders and admins raise 督办 items (and send a resolved one back); offices resolve them."""
+    return user.is_active and (user.is_admin or user.is_leader)
+
+
 def readable_offices(user: User) -> QuerySet[Office]:
     from accounts.models import Office
 

@@ -9,5 +9,7 @@ urlpatterns = [
     path("board/", views.board, name="board"),
     path("indicators/<slug:code>/", views.indicator_detail, name="indicator"),
     path("projects/<int:pk>/", views.project_detail, name="project"),
+    path("projects/<int:pk>/supervise/", views.project_supervise, name="project_supervise"),
     path("tasks/<int:pk>/", views.task_detail, name="task"),
+    path("tasks/<int:pk>/supervise/", views.task_supervise, name="task_supervise"),
 ]

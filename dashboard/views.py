@@ -1,17 +1,22 @@
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from accounts.permissions import scope_to_offices
+from accounts.permissions import can_raise_supervision, role_required, scope_to_offices
 from dashboard import charts, exports, page_cache, selectors
 from dashboard.filters import DashboardFilter
+from dashboard.forms import SupervisionForm
 from dashboard.tables import IndicatorTable
 from indicators import periods
 from indicators.models import Figure, Indicator, Place
+from plans import services as plan_services
 from plans.models import Project, Stage, Target, Task
 from plans.selectors import history_entries
 
@@ -192,6 +197,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "plans": plans,
             "children": project.children.order_by("order"),
             "history": history,
+            "can_supervise": can_raise_supervision(request.user),
         },
     )
 
@@ -211,7 +217,69 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "dashboard/task_detail.html",
-        {"task": task, "reports": reports, "items": items, "history": history},
+        {
+            "task": task,
+            "reports": reports,
+            "items": items,
+            "history": history,
+            "can_supervise": can_raise_supervision(request.user),
+        },
+    )
+
+
+@role_required(can_raise_supervision)
+def project_supervise(request: HttpRequest, pk: int) -> HttpResponse:
+    """发起督办 on a project, from its page: leaders and admins only (403 for the others)."""
+    project = get_object_or_404(
+        scope_to_offices(Project.objects.select_related("office"), request.user), pk=pk
+    )
+    return _supervise(request, project, back=reverse("dashboard:project", args=[project.pk]))
+
+
+@role_required(can_raise_supervision)
+def task_supervise(request: HttpRequest, pk: int) -> HttpResponse:
+    """发起督办 on a task, from its page: leaders and admins only (403 for the others)."""
+    task = get_object_or_404(
+        scope_to_offices(Task.objects.select_related("office"), request.user), pk=pk
+    )
+    return _supervise(request, task, back=reverse("dashboard:task", args=[task.pk]))
+
+
+def _supervise(request: HttpRequest, subject: Project | Task, *, back: str) -> HttpResponse:
+    form = SupervisionForm(request.POST or None, subject=subject, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan_services.supervision_raise(
+                subject=subject,
+                matter=data["matter"],
+                due_date=data["due_date"],
+                office=data["office"],
+                user=request.user,
+            )
+        except ValidationError as exc:
+            # The service's own checks (the model's rules): shown on the form, nothing saved.
+            errors = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
+            for field, field_errors in errors.items():
+                form.add_error(field if field in form.fields else None, field_errors)
+        else:
+            messages.success(
+                request,
+                _("已发起督办：%(office)s，办结时限 %(due)s。")
+                % {"office": data["office"], "due": data["due_date"].isoformat()},
+            )
+            return redirect(back)
+    is_project = isinstance(subject, Project)
+    return render(
+        request,
+        "dashboard/supervise.html",
+        {
+            "form": form,
+            "subject": subject,
+            "subject_name": subject.name if is_project else subject.title,
+            "subject_kind": _("项目") if is_project else _("任务"),
+            "back": back,
+        },
     )
 
 

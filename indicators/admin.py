@@ -375,6 +375,11 @@ class FigureAdmin(OfficeScopedAdmin):
         except excel.ImportRefused as exc:
             context["refused"] = exc.errors
             return TemplateResponse(request, template, context)
+        frozen = review.frozen_states([preview.office.pk], preview.year, preview.month)
+        if frozen:
+            state = frozen[preview.office.pk]
+            context["refused"] = [review.frozen_message(state, preview.year, preview.month)]
+            return TemplateResponse(request, template, context)
         request.session[IMPORT_SESSION_KEY] = {
             "office": preview.office.pk,
             "year": preview.year,
@@ -512,7 +517,7 @@ def review_context(request: HttpRequest, office: Any, year: int, month: int) -> 
         "frozen_message": review.frozen_message(state, year, month)
         if can_write and report.is_frozen
         else "",
-        "can_submit": can_write and state in review.SUBMITTABLE_STATES,
+        "can_submit": can_write and not report.is_frozen,
         "can_withdraw": can_write and state == MonthReview.State.SUBMITTED,
         "can_approve": reviewer
         and state == MonthReview.State.SUBMITTED

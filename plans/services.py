@@ -221,8 +221,8 @@ def _check(report: ProgressReport) -> None:
 # --- 督办 -------------------------------------------------------------------------------------
 
 
-def can_raise_supervision(user: User) -> bool:
-    return user.is_active and (user.is_admin or user.is_leader)
+# The rule lives in accounts.permissions; this name stays for callers that import it here.
+can_raise_supervision = permissions.can_raise_supervision
 
 
 @transaction.atomic
@@ -235,8 +235,12 @@ def supervision_raise(
     office: Office | None = None,
 ) -> SupervisionItem:
     """A leader or admin asks an office to solve something on a project or task by a date."""
-    if not can_raise_supervision(user):
+    if not permissions.can_raise_supervision(user):
         raise PermissionDenied
+    if "\x00" in matter:
+        raise ValidationError(
+            {"matter": _("督办事项含有空字符（不可见的控制字符），请删除后再保存。")}
+        )
     item = SupervisionItem(
         matter=matter.strip(),
         office=office or subject.office,
@@ -272,7 +276,7 @@ def supervision_resolve(*, item: SupervisionItem, resolution: str, user: User) -
 @transaction.atomic
 def supervision_reopen(*, item: SupervisionItem, user: User, reason: str) -> SupervisionItem:
     """A leader or admin sends a resolved item back; the earlier resolution stays in the text."""
-    if not can_raise_supervision(user):
+    if not permissions.can_raise_supervision(user):
         raise PermissionDenied
     reason = reason.strip()
     if not reason:
