@@ -8,10 +8,12 @@ validates every property and cost the dashboard about 80 ms a request (see BENCH
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from dashboard.selectors import IndicatorRow, ProjectRow, TaskRow
+from dashboard.templatetags.figures import plain
 from indicators.models import Indicator
 from plans.models import PlanSection, Target
 
@@ -42,6 +44,17 @@ def _layout(title: str, **extra: object) -> dict:
 Figure = dict
 
 
+@dataclass(frozen=True)
+class ChartTable:
+    """The facts a chart shows, as a table for those who cannot see the chart (WCAG 1.1.1):
+    built from the same values as the chart, printed and never computed again."""
+
+    caption: str
+    headers: list[str]  # the first one heads the row headers
+    rows: list[tuple[str, list[str]]]  # each row's header and its cells, already formatted
+    numeric: bool = True  # the cells are numbers (aligned right)
+
+
 def _figure(layout: dict) -> Figure:
     return {"data": [], "layout": layout}
 
@@ -61,48 +74,70 @@ def cumulative_path(
     target: Target | None,
 ) -> Figure:
     """This year's cumulative path against last year's and against the target's straight path."""
-    months = list(range(1, 13))
-    labels = [f"{month}月" for month in months]
-    unit = indicator.unit_label
-    figure = _figure(_layout(f"{indicator.name}（{unit}）累计走势"))
-    this_year, last_year = series.get(year, {}), series.get(year - 1, {})
-    figure["data"].append(
-        dict(
-            type="scatter",
-            name=f"{year}年",
-            x=labels,
-            y=_numbers([this_year.get(m) for m in months]),
-            mode="lines+markers",
-            line={"color": COLOURS["this"], "width": 3},
-            hovertemplate=_hover(indicator, f"{year}年"),
-        )
-    )
-    figure["data"].append(
-        dict(
-            type="scatter",
-            name=f"{year - 1}年",
-            x=labels,
-            y=_numbers([last_year.get(m) for m in months]),
-            mode="lines+markers",
-            line={"color": COLOURS["last"], "dash": "dot"},
-            hovertemplate=_hover(indicator, f"{year - 1}年"),
-        )
-    )
-    target_path = target_path_values(target, last_year)
-    if target_path is not None:
+    columns = _path_columns(year, series, target)
+    figure = _figure(_layout(_path_title(indicator)))
+    styles = [
+        {"mode": "lines+markers", "line": {"color": COLOURS["this"], "width": 3}},
+        {"mode": "lines+markers", "line": {"color": COLOURS["last"], "dash": "dot"}},
+        {"mode": "lines", "line": {"color": COLOURS["target"], "dash": "dash"}},
+    ]
+    for (name, values), style in zip(columns, styles, strict=False):
         figure["data"].append(
             dict(
                 type="scatter",
-                name="目标进度",
-                x=labels,
-                y=_numbers(target_path),
-                mode="lines",
-                line={"color": COLOURS["target"], "dash": "dash"},
-                hovertemplate=_hover(indicator, "目标进度"),
+                name=name,
+                x=MONTH_LABELS,
+                y=_numbers(values),
+                hovertemplate=_hover(indicator, name),
+                **style,
             )
         )
     _axis(figure, "yaxis", tickformat=",", rangemode="tozero", gridcolor="#eaecf0")
     return figure
+
+
+def path_table(
+    indicator: Indicator,
+    year: int,
+    series: dict[int, dict[int, Decimal]],
+    target: Target | None,
+) -> ChartTable:
+    """The cumulative chart's lines month by month, target path included, rounded as the
+    chart's labels round them; months where no line has a value are left out."""
+    columns = _path_columns(year, series, target)
+    places = Decimal(1).scaleb(-indicator.decimals)
+    rows = [
+        (label, [_shown(values[index], places) for _name, values in columns])
+        for index, label in enumerate(MONTH_LABELS)
+        if any(values[index] is not None for _name, values in columns)
+    ]
+    return ChartTable(_path_title(indicator), ["月份", *(name for name, _ in columns)], rows)
+
+
+MONTH_LABELS = [f"{month}月" for month in range(1, 13)]
+
+
+def _path_title(indicator: Indicator) -> str:
+    return f"{indicator.name}（{indicator.unit_label}）累计走势"
+
+
+def _path_columns(
+    year: int, series: dict[int, dict[int, Decimal]], target: Target | None
+) -> list[tuple[str, list[Decimal | None]]]:
+    """This year's, last year's and the target's values for months 1-12, the chart's lines."""
+    this_year, last_year = series.get(year, {}), series.get(year - 1, {})
+    columns = [
+        (f"{year}年", [this_year.get(month) for month in range(1, 13)]),
+        (f"{year - 1}年", [last_year.get(month) for month in range(1, 13)]),
+    ]
+    target_path = target_path_values(target, last_year)
+    if target_path is not None:
+        columns.append(("目标进度", target_path))
+    return columns
+
+
+def _shown(value: Decimal | None, places: Decimal) -> str:
+    return plain(value.quantize(places) if value is not None else None)
 
 
 def _hover(indicator: Indicator, series: str) -> str:
@@ -127,11 +162,9 @@ def target_path_values(
 
 def growth_by_indicator(rows: list[IndicatorRow]) -> Figure:
     """Year-on-year growth of every indicator that has one; computed ones are marked."""
-    shown = [(row, *row.growth) for row in rows if row.growth[0] is not None]
-    names = [
-        row.indicator.name + ("" if official else "（计算）") for row, _growth, official in shown
-    ]
-    values = [float(growth) for _row, growth, _official in shown]
+    shown = _growth_bars(rows)
+    names = [name for name, _growth in shown]
+    values = [float(growth) for _name, growth in shown]
     figure = _figure(_layout("同比增长（%）", height=max(240, 28 * len(shown) + 90)))
     figure["data"].append(
         dict(
@@ -152,24 +185,31 @@ def growth_by_indicator(rows: list[IndicatorRow]) -> Figure:
     return figure
 
 
+def growth_table(rows: list[IndicatorRow]) -> ChartTable:
+    """The growth chart's bars: each indicator's 同比, computed ones marked as in the chart."""
+    table_rows = [(name, [plain(growth)]) for name, growth in _growth_bars(rows)]
+    return ChartTable("同比增长（%）", ["指标", "同比增长（%）"], table_rows)
+
+
+def _growth_bars(rows: list[IndicatorRow]) -> list[tuple[str, Decimal]]:
+    shown = [(row, *row.growth) for row in rows if row.growth[0] is not None]
+    return [
+        (row.indicator.name + ("" if official else "（计算）"), growth)
+        for row, growth, official in shown
+    ]
+
+
 def project_gantt(projects: list[ProjectRow], today: date) -> Figure:
     """Stages as bars from the previous stage's date to their own (actual, else planned),
     coloured by state, with today marked."""
     figure = _figure(_layout("重点项目阶段进度", height=max(260, 26 * len(projects) + 110)))
     by_state: dict[str, dict[str, list]] = {}
-    for row in projects:
-        start = None
-        for cell in row.cells:
-            end = cell.stage.actual_date or cell.stage.planned_date
-            if end is None:
-                continue
-            begin = start or (end - timedelta(days=30))
-            bucket = by_state.setdefault(cell.state, {"x": [], "base": [], "y": [], "text": []})
-            bucket["base"].append(begin.isoformat())
-            bucket["x"].append((end - begin).days * 86400000 or 86400000)
-            bucket["y"].append(row.project.name)
-            bucket["text"].append(f"{cell.stage.name}（{STATE_LABELS[cell.state]}，{end}）")
-            start = end
+    for bar in _gantt_bars(projects):
+        bucket = by_state.setdefault(bar.state, {"x": [], "base": [], "y": [], "text": []})
+        bucket["base"].append(bar.begin.isoformat())
+        bucket["x"].append((bar.end - bar.begin).days * 86400000 or 86400000)
+        bucket["y"].append(bar.project)
+        bucket["text"].append(bar.text)
     for state, bucket in by_state.items():
         figure["data"].append(
             dict(
@@ -207,17 +247,80 @@ def project_gantt(projects: list[ProjectRow], today: date) -> Figure:
     return figure
 
 
-def tasks_by_section(tasks: list[TaskRow], sections: list[PlanSection]) -> Figure:
-    """How many tasks of each plan section are on track, behind, or not reported."""
-    states = ["正常推进", "滞后", "未报进展"]
-    colours = {"正常推进": "#12b76a", "滞后": "#f04438", "未报进展": "#d0d5dd"}
+@dataclass(frozen=True)
+class _GanttBar:
+    project: str
+    state: str
+    begin: date
+    end: date
+    text: str
+
+
+def _gantt_bars(projects: list[ProjectRow]) -> list[_GanttBar]:
+    """A bar per dated stage, from the previous dated stage (or 30 days before) to its own
+    date (actual, else planned)."""
+    bars = []
+    for row in projects:
+        start = None
+        for cell in row.cells:
+            end = cell.stage.actual_date or cell.stage.planned_date
+            if end is None:
+                continue
+            text = f"{cell.stage.name}（{STATE_LABELS[cell.state]}，{end}）"
+            bars.append(
+                _GanttBar(
+                    row.project.name, cell.state, start or end - timedelta(days=30), end, text
+                )
+            )
+            start = end
+    return bars
+
+
+def gantt_table(projects: list[ProjectRow], today: date) -> ChartTable:
+    """The stage chart's bars, a row per project: each dated stage with its state and date,
+    as the chart labels them; the caption gives the day the chart marks as today."""
+    stages: dict[str, list[str]] = {}
+    for bar in _gantt_bars(projects):
+        stages.setdefault(bar.project, []).append(bar.text)
+    rows = [(project, ["；".join(texts)]) for project, texts in stages.items()]
+    caption = f"重点项目阶段进度（今天：{today.isoformat()}）"
+    return ChartTable(caption, ["项目", "阶段（状态，日期）"], rows, numeric=False)
+
+
+TASK_STATES = ["正常推进", "滞后", "未报进展"]
+
+
+def _task_counts(
+    tasks: list[TaskRow], sections: list[PlanSection]
+) -> tuple[list[str], dict[str, list[int]]]:
     labels = [f"（{_numeral(section.number)}）{section.title[:6]}" for section in sections]
-    figure = _figure(_layout("工作任务进展（按板块）", barmode="stack"))
-    for state in states:
-        counts = [
+    counts = {
+        state: [
             sum(1 for row in tasks if row.task.section_id == section.pk and row.state == state)
             for section in sections
         ]
+        for state in TASK_STATES
+    }
+    return labels, counts
+
+
+def tasks_table(tasks: list[TaskRow], sections: list[PlanSection]) -> ChartTable:
+    """The task chart's stacked bars: per plan section, how many tasks are in each state."""
+    labels, counts = _task_counts(tasks, sections)
+    rows = [
+        (label, [str(counts[state][index]) for state in TASK_STATES])
+        for index, label in enumerate(labels)
+    ]
+    return ChartTable("工作任务进展（按板块，项）", ["板块", *TASK_STATES], rows)
+
+
+def tasks_by_section(tasks: list[TaskRow], sections: list[PlanSection]) -> Figure:
+    """How many tasks of each plan section are on track, behind, or not reported."""
+    colours = {"正常推进": "#12b76a", "滞后": "#f04438", "未报进展": "#d0d5dd"}
+    labels, all_counts = _task_counts(tasks, sections)
+    figure = _figure(_layout("工作任务进展（按板块）", barmode="stack"))
+    for state in TASK_STATES:
+        counts = all_counts[state]
         figure["data"].append(
             dict(
                 type="bar",

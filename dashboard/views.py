@@ -82,13 +82,13 @@ def _index_page(request: HttpRequest) -> page_cache.Page:
     # of indicators would make every visit slow. The exports always hold every row.
     RequestConfig(request, paginate={"per_page": TABLE_ROWS_PER_PAGE}).configure(table)
     chosen = _chosen_indicator(request, data)
-    path_chart = None
-    path_series: dict = {}
+    path_chart = path_table = None
     if chosen is not None:
         path_series = selectors.indicator_series(chosen.indicator, (year, year - 1))
         path_chart = charts.to_json(
             charts.cumulative_path(chosen.indicator, year, path_series, chosen.target)
         )
+        path_table = charts.path_table(chosen.indicator, year, path_series, chosen.target)
     query = request.GET.copy()
     query.pop("_export", None)
     query.pop("sort", None)
@@ -99,7 +99,13 @@ def _index_page(request: HttpRequest) -> page_cache.Page:
         "period_error": period_error,
         "table": table,
         "chosen": chosen,
-        "path_series": _series_rows(path_series, year),
+        # Each chart's facts as a table, for readers who cannot see the chart.
+        "chart_tables": {
+            "path": path_table,
+            "growth": charts.growth_table(data.key_rows or data.rows),
+            "gantt": charts.gantt_table(data.projects, data.today),
+            "tasks": charts.tasks_table(data.tasks, data.sections),
+        },
         "charts": {
             "path": path_chart,
             "growth": charts.to_json(charts.growth_by_indicator(data.key_rows or data.rows)),
@@ -121,12 +127,6 @@ def _chosen_indicator(
         if row.indicator.code == code:
             return row
     return rows[0] if rows else None
-
-
-def _series_rows(series: dict, year: int) -> list[tuple[int, object, object]]:
-    this_year, last_year = series.get(year, {}), series.get(year - 1, {})
-    months = sorted(set(this_year) | set(last_year))
-    return [(month, this_year.get(month), last_year.get(month)) for month in months]
 
 
 def board(request: HttpRequest) -> HttpResponse:
@@ -152,17 +152,24 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     for figure in figures:
         figure.indicator = indicator
     years = sorted({f.year for f in figures if f.place.level == Place.Level.TOWN}, reverse=True)
-    chart = None
+    chart = chart_table = None
     if years:
         latest = years[0]
         series = selectors.indicator_series(indicator, (latest, latest - 1))
         target = Target.objects.filter(indicator=indicator, year=latest).first()
         chart = charts.to_json(charts.cumulative_path(indicator, latest, series, target))
+        chart_table = charts.path_table(indicator, latest, series, target)
     targets = Target.objects.filter(indicator=indicator).order_by("-year")
     return render(
         request,
         "dashboard/indicator_detail.html",
-        {"indicator": indicator, "figures": figures, "chart": chart, "targets": targets},
+        {
+            "indicator": indicator,
+            "figures": figures,
+            "chart": chart,
+            "chart_table": chart_table,
+            "targets": targets,
+        },
     )
 
 

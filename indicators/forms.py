@@ -193,11 +193,18 @@ class FigureRowForm(forms.Form):
         else:
             kwargs.setdefault("initial", {"version": 0})
         super().__init__(*args, **kwargs)
-        unit = row.indicator.unit_label
+        # Every input of a row is named after its indicator (the column headers alone do not
+        # name a cell's input), and says what goes in it.
+        name, unit = row.indicator.name, row.indicator.unit_label
         self.fields["value"].widget.attrs.update(
-            {"inputmode": "decimal", "aria-label": f"{row.indicator.name}（{unit}）"}
+            {"inputmode": "decimal", "aria-label": f"{name}（{unit}）"}
         )
-        self.fields["growth"].widget.attrs.update({"inputmode": "decimal"})
+        self.fields["growth"].widget.attrs.update(
+            {"inputmode": "decimal", "aria-label": f"{name} {self.fields['growth'].label}"}
+        )
+        self.fields["note"].widget.attrs.update(
+            {"aria-label": f"{name} {self.fields['note'].label}"}
+        )
 
     @property
     def indicator(self) -> Indicator:

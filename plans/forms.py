@@ -74,6 +74,14 @@ class ProgressRowForm(forms.Form):
             del self.fields["investment_ytd"]
             if row.subject.quantity is None:
                 del self.fields["quantity_done"]
+        # Every input is named after its project or task and says what goes in it: the column
+        # headers alone do not name a cell's input.
+        for field in self.fields.values():
+            if not field.widget.is_hidden:
+                field.widget.attrs["aria-label"] = f"{self.name} {field.label}"
+        for name in ("quantity_done", "percent_done", "investment_ytd"):
+            if name in self.fields:
+                self.fields[name].widget.attrs["inputmode"] = "decimal"
 
     @property
     def name(self) -> str:
