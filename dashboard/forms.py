@@ -47,7 +47,7 @@ class SupervisionForm(forms.Form):
         label=gettext_lazy("办结时限"),
         input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=gettext_lazy("格式：年-月-日，不早于今天。"),
+        help_text=gettext_lazy("不早于今天；默认为两周后。"),
         error_messages={
             "required": gettext_lazy("请填写办结时限。"),
             "invalid": gettext_lazy(

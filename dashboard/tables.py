@@ -45,6 +45,14 @@ class IndicatorTable(tables.Table):
         template_name = "django_tables2/table.html"
         empty_text = _("没有符合条件的指标。")
 
+    def get_column_class_names(self, classes_set: set[str], bound_column: Any) -> set[str]:
+        # Each cell names its column (col-status …), so a narrow screen can bring 状态 next
+        # to the indicator's name (static/css/dashboard.css).
+        return {
+            *super().get_column_class_names(classes_set, bound_column),
+            f"col-{bound_column.name}",
+        }
+
     def render_name(self, value: str, record: IndicatorRow) -> str:
         url = reverse("dashboard:indicator", args=[record.indicator.code])
         marks = format_html_join(
