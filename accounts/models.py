@@ -9,6 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import Role
 
 
+class HttpsURLField(models.URLField):
+    """A URL field whose form reads a bare host as https:// (Django 6's default, asked for now
+    so that Django 5 does not warn)."""
+
+    def formfield(self, **kwargs):  # type: ignore[no-untyped-def]
+        return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+
 class Office(models.Model):
     """A 科室 of the town government; every indicator, task and project belongs to one."""
 
@@ -16,6 +24,12 @@ class Office(models.Model):
     name = models.CharField(_("名称"), max_length=64, unique=True)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
+    webhook_url = HttpsURLField(
+        _("群机器人地址"),
+        max_length=500,
+        blank=True,
+        help_text=_("钉钉或浙政钉群自定义机器人的Webhook地址；填写后提醒也发到该群。"),
+    )
 
     class Meta:
         ordering = ["order", "id"]

@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "plans",
     "dashboard",
     "reports",
+    "inbox",
 ]
 
 MIDDLEWARE = [
@@ -164,6 +165,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
+                "inbox.context_processors.badges",
             ],
         },
     },
@@ -184,7 +186,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "dashboard:index"
+# Everyone lands on their to-do list (待办); the dashboard is one tap away.
+LOGIN_REDIRECT_URL = "inbox:todo"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -270,6 +273,17 @@ LOGGING = {
 
 # Figures for month M are due on this day of month M+1.
 REPORT_DUE_DAY = env_int("REPORT_DUE_DAY", 10)
+
+# Reminders (manage.py send_reminders) by e-mail through the intranet's SMTP server: off
+# unless EMAIL_HOST is set. SITE_URL (e.g. http://10.1.2.3:8000) makes their links absolute.
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "xiage-tracker@localhost")
+SITE_URL = env_str("SITE_URL").rstrip("/")
 
 # The audit trail is read-only in the app: history can be viewed, never reverted or edited.
 SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("reports/", include("reports.urls")),
+    path("", include("inbox.urls")),
     path("", include("dashboard.urls")),
 ]
 

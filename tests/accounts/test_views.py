@@ -37,7 +37,7 @@ def test_a_user_logs_in_and_out(client, clerk):
     from tests.factories import TEST_PASSWORD
 
     response = client.post("/accounts/login/", {"username": "clerk_a", "password": TEST_PASSWORD})
-    assert response.status_code == 302 and response["Location"] == reverse("dashboard:index")
+    assert response.status_code == 302 and response["Location"] == reverse("inbox:todo")
     home = client.get("/")
     assert home.status_code == 200 and "clerk_a" in home.content.decode()
     response = client.post("/accounts/logout/")

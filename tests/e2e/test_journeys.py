@@ -183,6 +183,7 @@ def test_a_leader_reads_the_month_downloads_it_and_cannot_enter_data(app, new_pa
     login(page, "leader")
     nav = page.locator("nav.usernav")
     expect(nav.get_by_role("link", name="月报填报")).to_have_count(0)
+    nav.get_by_role("link", name="驾驶舱", exact=True).click()
     page.locator("form.filters").get_by_label("月份").fill(PERIOD)
     page.locator("form.filters").get_by_role("button", name="查看").click()
     page.wait_for_url(re.compile(rf"period={PERIOD}"))

@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import Office
 from accounts.roles import Role
+from inbox.models import Delivery, Notification
 from indicators.models import Figure, FigureRevision
 from plans.models import (
     PlanSection,
@@ -76,6 +77,9 @@ def build_world() -> dict:
     )
     plan = ProjectYearPlan.objects.create(project=project, year=2024, planned_investment=D("100"))
     template = StageTemplate.objects.get(is_default=True)
+    notification = Notification.objects.create(
+        user=users["clerk_a"], kind=Notification.Kind.REPORT_SOON, key="report-soon", title="t"
+    )
     access = {
         "username": "clerk_a",
         "ip_address": "127.0.0.1",
@@ -105,6 +109,10 @@ def build_world() -> dict:
         "plans.progressreport": report,
         "plans.supervisionitem": item,
         "plans.projectyearplan": plan,
+        "inbox.notification": notification,
+        "inbox.delivery": Delivery.objects.create(
+            notification=notification, channel=Delivery.Channel.INAPP, ok=True
+        ),
     }
     clients = {"anonymous": Client(raise_request_exception=False)}
     for role, user in users.items():

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from inbox.models import Notification
+
+
+class MarkReadForm(forms.Form):
+    """标为已读: one of the person's own notifications, or all of them (everything=1)."""
+
+    notification = forms.ModelChoiceField(
+        queryset=Notification.objects.none(),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("该通知不存在，或不是发给您的。")},
+    )
+    everything = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["notification"].queryset = Notification.objects.filter(user=user)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not self.errors and not data.get("notification") and not data.get("everything"):
+            raise ValidationError(_("请选择要标为已读的通知。"))
+        return data

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from inbox import badges, selectors, services
+from inbox.forms import MarkReadForm
+from inbox.models import Notification
+
+# A leader's landing page lists this many items, the most urgent, and links the rest, so that
+# it stays within two phone screens.
+LEADER_ITEMS = 8
+NOTIFICATIONS_PER_PAGE = 30
+
+
+@require_http_methods(["GET"])
+def todo(request: HttpRequest) -> HttpResponse:
+    """待办: everyone's landing page after login."""
+    user = request.user
+    data = selectors.landing(user)
+    badges.remember(request, data.items)
+    oversees = user.is_active and (user.is_leader or user.is_admin)
+    show_all = request.GET.get("all") == "1"
+    shown = data.items if show_all or not oversees else data.items[:LEADER_ITEMS]
+    return render(
+        request,
+        "inbox/todo.html",
+        {
+            "data": data,
+            "items": shown,
+            "hidden_count": len(data.items) - len(shown),
+            "oversees": oversees,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def notifications(request: HttpRequest) -> HttpResponse:
+    """通知: the person's notifications, unread and read, newest first; 标为已读 by POST."""
+    user = request.user
+    if request.method == "POST":
+        form = MarkReadForm(request.POST, user=user)
+        if form.is_valid():
+            chosen = form.cleaned_data["notification"]
+            count = services.notifications_mark_read(
+                user=user, notifications=None if chosen is None else [chosen]
+            )
+            messages.success(request, _("已将%(n)d条通知标为已读。") % {"n": count})
+        else:
+            errors = [str(error) for errors in form.errors.values() for error in errors]
+            messages.error(request, _("未标记：") + "；".join(errors))
+        return redirect(request.get_full_path())
+    page = Paginator(
+        Notification.objects.filter(user=user).order_by("-created_at", "-id"),
+        NOTIFICATIONS_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
+    return render(request, "inbox/notifications.html", {"page": page, "unread": unread})
