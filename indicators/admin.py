@@ -24,6 +24,7 @@ from indicators.models import (
     Place,
 )
 from xiage.admin import with_year_label, year_label
+from xiage.versioning import ChangesSince, VersionedAdminMixin
 
 
 @admin.register(Place)
@@ -101,7 +102,7 @@ class FigureRevisionInline(admin.TabularInline):
 
 
 @admin.register(Figure)
-class FigureAdmin(OfficeScopedAdmin):
+class FigureAdmin(VersionedAdminMixin, OfficeScopedAdmin):
     office_field = "indicator__office"
     form = FigureAdminForm
     inlines = [FigureRevisionInline]
@@ -151,34 +152,44 @@ class FigureAdmin(OfficeScopedAdmin):
     def save_model(self, request: HttpRequest, obj: Figure, form: Any, change: bool) -> None:
         if not permissions.can_write_office(request.user, obj.indicator.office):
             raise PermissionDenied
-        try:
-            services.figures_save(
-                year=obj.year,
-                month=obj.month,
-                place=obj.place,
-                entries=[
-                    services.FigureEntry(
-                        indicator=obj.indicator,
-                        value=form.cleaned_data["value"],
-                        growth=form.cleaned_data["growth"],
-                        note=form.cleaned_data["note"],
-                        expected_version=form.cleaned_data.get("version") if change else 0,
-                    )
-                ],
-                user=request.user,
-            )
-        except (services.ConcurrentEdit, review.MonthLocked) as exc:
-            # The form checked the common case; this is the rare race. Nothing was saved.
-            messages.error(request, _("未保存：") + "；".join(exc.messages))
-            if obj.pk is None:
-                return
-            obj.refresh_from_db()
-            return
+        # A refusal (a frozen month, another's change) propagates: VersionedAdminMixin shows
+        # the form again with it, and no success message.
+        services.figures_save(
+            year=obj.year,
+            month=obj.month,
+            place=obj.place,
+            entries=[
+                services.FigureEntry(
+                    indicator=obj.indicator,
+                    value=form.cleaned_data["value"],
+                    growth=form.cleaned_data["growth"],
+                    note=form.cleaned_data["note"],
+                    expected_version=form.cleaned_data.get("version") if change else 0,
+                )
+            ],
+            user=request.user,
+        )
         saved = Figure.objects.get(
             indicator=obj.indicator, year=obj.year, month=obj.month, place=obj.place
         )
         obj.pk = saved.pk
         obj.refresh_from_db()
+
+    def changes_since(self, obj: Figure, opened: int) -> ChangesSince:
+        """From the revisions: every change raises a figure's version by one and leaves one."""
+        count = obj.version - opened
+        newer = list(obj.revisions.select_related("changed_by")[: max(count, 0)])
+        if count <= 0 or len(newer) != count:
+            return ChangesSince(snapshot=None, users=[obj.updated_by])
+        oldest = newer[-1]
+        return ChangesSince(
+            snapshot={
+                "value": oldest.old_value,
+                "growth": oldest.old_growth,
+                "note": oldest.old_note,
+            },
+            users=[revision.changed_by for revision in reversed(newer)],
+        )
 
     @admin.display(description=gettext_lazy("期间"), ordering="month")
     def period(self, obj: Figure) -> str:

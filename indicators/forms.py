@@ -21,6 +21,7 @@ from accounts.models import Office, User
 from indicators import metrics, periods
 from indicators.models import Figure, Indicator, Unit
 from indicators.selectors import ReportRow
+from xiage.versioning import VersionField
 
 _NUMBER_RE = re.compile(r"^[+-]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$")
 MAX_INTEGER_DIGITS = 16  # Figure.value holds 20 digits, 4 of them decimals
@@ -150,24 +151,6 @@ class ReportPeriodForm(forms.Form):
         return year, month
 
 
-class VersionField(forms.IntegerField):
-    """The version of a row when the page was opened, posted back to detect lost updates."""
-
-    widget = forms.HiddenInput
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("min_value", 0)
-        kwargs.setdefault(
-            "error_messages",
-            {
-                "invalid": gettext_lazy("页面已过期，请刷新后重新填写。"),
-                "min_value": gettext_lazy("页面已过期，请刷新后重新填写。"),
-            },
-        )
-        super().__init__(**kwargs)
-
-
 class FigureRowForm(forms.Form):
     value = forms.CharField(label=gettext_lazy("本期数"), required=False, max_length=40)
     growth = forms.CharField(label=gettext_lazy("同比增长（%）"), required=False, max_length=20)
@@ -283,20 +266,21 @@ def _plain(value: Decimal) -> str:
 
 
 class FigureAdminForm(forms.ModelForm):
-    """The admin's single-figure form: the same rules as the monthly report."""
+    """The admin's single-figure form: the same rules as the monthly report.
+
+    The admin adds the figure's version and refuses a save over a newer figure
+    (xiage.versioning)."""
 
     value = forms.CharField(label=gettext_lazy("数值"), max_length=40)
     growth = forms.CharField(label=gettext_lazy("同比增长（%）"), required=False, max_length=20)
-    version = VersionField()
 
     class Meta:
         model = Figure
-        fields = ["indicator", "year", "month", "place", "value", "growth", "note", "version"]
+        fields = ["indicator", "year", "month", "place", "value", "growth", "note"]
 
     def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.initial["version"] = self.instance.version
             self.initial["value"] = _plain(self.instance.value_display)
             growth = self.instance.growth
             self.initial["growth"] = _plain(growth.normalize()) if growth is not None else ""
@@ -323,14 +307,6 @@ class FigureAdminForm(forms.ModelForm):
         year = cleaned.get("year") or self.instance.year
         month = cleaned.get("month") or self.instance.month
         value = cleaned.get("value")
-        opened = cleaned.get("version")
-        if self.instance.pk and opened is not None and opened != self.instance.version:
-            who = self.instance.updated_by or _("他人")
-            self.add_error(
-                None,
-                _("该数据在您打开后已被%(who)s修改，当前为 %(current)s。请刷新页面后重新填写。")
-                % {"who": who, "current": _plain(self.instance.value_display)},
-            )
         if indicator is not None and value is not None:
             try:
                 check_value(indicator, value)

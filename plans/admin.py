@@ -35,10 +35,11 @@ from plans.models import (
     Task,
 )
 from xiage.admin import with_year_label, year_label
+from xiage.versioning import VersionedAdminMixin, VersionedInlineMixin
 
 
 @admin.register(Target)
-class TargetAdmin(OfficeScopedAdmin, ScopedHistoryAdmin):
+class TargetAdmin(VersionedAdminMixin, OfficeScopedAdmin, ScopedHistoryAdmin):
     office_field = "indicator__office"
     list_display = [year_label, "indicator", "kind", "value", "wording", "achieved_on", "is_demo"]
     list_filter = ["year", "kind", "indicator__office", "is_demo"]
@@ -70,7 +71,7 @@ class PlanSectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(OfficeScopedAdmin, ScopedHistoryAdmin):
+class TaskAdmin(VersionedAdminMixin, OfficeScopedAdmin, ScopedHistoryAdmin):
     list_display = ["title", "section", "target_label", "deadline", "office", "leader"]
     list_filter = ["section__year", "section", "kind", "office"]
     search_fields = ["title", "text"]
@@ -93,7 +94,7 @@ class StageTemplateAdmin(admin.ModelAdmin):
     inlines = [StageTemplateStepInline]
 
 
-class StageInline(admin.TabularInline):
+class StageInline(VersionedInlineMixin, admin.TabularInline):
     model = Stage
     extra = 0
     fields = [
@@ -127,7 +128,7 @@ class YearPlanInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(OfficeScopedAdmin, ScopedHistoryAdmin):
+class ProjectAdmin(VersionedAdminMixin, OfficeScopedAdmin, ScopedHistoryAdmin):
     list_display = ["name", "parent", "type", "location", "area_mu", "office", "stage_summary"]
     list_filter = ["type", "office", "is_active"]
     search_fields = ["name", "code", "block", "description"]
@@ -180,7 +181,7 @@ class ProjectAdmin(OfficeScopedAdmin, ScopedHistoryAdmin):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(ScopedHistoryAdmin):
+class ProgressReportAdmin(VersionedAdminMixin, ScopedHistoryAdmin):
     list_display = [
         "subject_name",
         "period",
@@ -212,13 +213,37 @@ class ProgressReportAdmin(ScopedHistoryAdmin):
         return False  # reports are entered through the monthly progress form
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return permissions.can_write_office(request.user, obj.subject.office)
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list:
-        return with_year_label(list(super().get_fields(request, obj)))
+        subject = ["project", "task", "year", "month"]
+        return with_year_label([*subject, *services.REPORT_FIELDS, "is_demo", "reported_by"])
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list:
-        return [*super().get_readonly_fields(request, obj), year_label]
+        return ["project", "task", year_label, "month", "is_demo", "reported_by"]
+
+    def save_model(
+        self, request: HttpRequest, obj: ProgressReport, form: Any, change: bool
+    ) -> None:
+        # Through the service the monthly form uses: its permission check, the month's freeze
+        # and the audit trail. A refusal propagates (VersionedAdminMixin shows it).
+        services.progress_report_save(
+            office=obj.subject.office,
+            year=obj.year,
+            month=obj.month,
+            user=request.user,
+            entries=[
+                services.ProgressEntry(
+                    obj.subject,
+                    **{name: getattr(obj, name) for name in services.REPORT_FIELDS},
+                    expected_version=form.cleaned_data.get("version"),
+                )
+            ],
+        )
+        obj.refresh_from_db()
 
     @admin.display(description=gettext_lazy("项目/任务"))
     def subject_name(self, obj: ProgressReport) -> str:
@@ -306,7 +331,7 @@ class ProgressReportAdmin(ScopedHistoryAdmin):
 
 
 @admin.register(SupervisionItem)
-class SupervisionItemAdmin(OfficeScopedAdmin, ScopedHistoryAdmin):
+class SupervisionItemAdmin(VersionedAdminMixin, OfficeScopedAdmin, ScopedHistoryAdmin):
     form = SupervisionItemForm
     list_display = ["matter_short", "subject_name", "office", "due_date", "state", "raised_by"]
     list_filter = ["office", ("resolved_at", admin.EmptyFieldListFilter)]
@@ -331,7 +356,7 @@ class SupervisionItemAdmin(OfficeScopedAdmin, ScopedHistoryAdmin):
         if obj is None:
             return []
         fields = ["project", "task", "matter", "office", "due_date", "raised_by"]
-        if not obj.is_open:
+        if not self._answerable(request, obj):
             fields.append("resolution")
         return fields
 
@@ -341,7 +366,14 @@ class SupervisionItemAdmin(OfficeScopedAdmin, ScopedHistoryAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is None:
             return super().has_change_permission(request, obj)
-        return obj.is_open and permissions.can_write_office(request.user, obj.office)
+        return self._answerable(request, obj) and permissions.can_write_office(
+            request.user, obj.office
+        )
+
+    def _answerable(self, request: HttpRequest, obj: SupervisionItem) -> bool:
+        # An item resolved after the page was opened: the resolution typed on that page is
+        # judged against the resolution now stored and refused (never saved), not forbidden.
+        return obj.is_open or self.is_stale_post(request, obj)
 
     def save_model(self, request: HttpRequest, obj: SupervisionItem, form: Any, change: bool):  # type: ignore[no-untyped-def]
         # The form has checked the input; the services record who and when.

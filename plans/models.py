@@ -12,9 +12,10 @@ from simple_history.models import HistoricalRecords
 from accounts.models import Office
 from indicators.models import Indicator, Place, Unit
 from indicators.periods import period_label
+from xiage.versioning import VersionedModel
 
 
-class Target(models.Model):
+class Target(VersionedModel):
     """An indicator's annual target. The year-end target is this, never a sum of months."""
 
     class Kind(models.TextChoices):
@@ -151,7 +152,7 @@ class StageTemplateStep(models.Model):
         return self.name
 
 
-class Project(models.Model):
+class Project(VersionedModel):
     """A key project (重点项目), followed stage by stage."""
 
     code = models.SlugField(_("代码"), max_length=64, unique=True)
@@ -242,7 +243,7 @@ class ProjectYearPlan(models.Model):
         return f"{self.project} {self.year}年"
 
 
-class Stage(models.Model):
+class Stage(VersionedModel):
     """One stage of a project, with planned and actual dates and, where it has them, the
     quantities done against required (亩 acquired, 户 relocated)."""
 
@@ -297,7 +298,7 @@ class Stage(models.Model):
         return self.is_done or self.actual_date is not None
 
 
-class Task(models.Model):
+class Task(VersionedModel):
     """A task of the year's plan (工作任务): a quantity to reach or a milestone."""
 
     class Kind(models.TextChoices):
@@ -372,7 +373,7 @@ class Task(models.Model):
         return f"{text}以上" if self.at_least else text
 
 
-class ProgressReport(models.Model):
+class ProgressReport(VersionedModel):
     """A month's progress of one project or one task, as its office reports it."""
 
     project = models.ForeignKey(
@@ -406,7 +407,6 @@ class ProgressReport(models.Model):
     problems = models.TextField(_("存在问题"), blank=True)
     next_steps = models.TextField(_("下步打算"), blank=True)
     is_demo = models.BooleanField(_("演示数据"), default=False)
-    version = models.PositiveIntegerField(_("版本"), default=1)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("填报人"),
@@ -466,7 +466,7 @@ class ProgressReport(models.Model):
         return self.project or self.task  # type: ignore[return-value]
 
 
-class SupervisionItem(models.Model):
+class SupervisionItem(VersionedModel):
     """督办: something a leader wants solved on a project or task, by an office, by a date."""
 
     project = models.ForeignKey(
