@@ -101,8 +101,41 @@ class FigureRevisionInline(admin.TabularInline):
         return False
 
 
+class FrozenMonthAdminMixin:
+    """For the change form of a row of an office's month (a figure, a progress report): once the
+    month is submitted or reviewed the page shows it as text, without inputs or a save button,
+    and says why. A save posted from a page opened before the month froze goes on to the
+    service, which refuses it with that reason (VersionedAdminMixin shows it)."""
+
+    def month_of(self, obj: Any) -> tuple[int, int, int]:
+        """(office id, year, month) of a row."""
+        raise NotImplementedError
+
+    def frozen_message(self, obj: Any) -> str:
+        if "_frozen_message" not in obj.__dict__:  # asked several times while a page renders
+            office_id, year, month = self.month_of(obj)
+            state = review.frozen_states([office_id], year, month).get(office_id)
+            obj._frozen_message = review.frozen_message(state, year, month) if state else ""
+        return obj._frozen_message
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_change_permission(request, obj)  # type: ignore[misc]
+        if obj is None or not allowed or request.method == "POST":
+            return allowed
+        return not self.frozen_message(obj)
+
+    def change_view(  # type: ignore[no-untyped-def]
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None
+    ):
+        if request.method == "GET":
+            obj = self.get_object(request, object_id)  # type: ignore[attr-defined]
+            if obj is not None and self.frozen_message(obj):
+                messages.warning(request, self.frozen_message(obj))
+        return super().change_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+
+
 @admin.register(Figure)
-class FigureAdmin(VersionedAdminMixin, OfficeScopedAdmin):
+class FigureAdmin(FrozenMonthAdminMixin, VersionedAdminMixin, OfficeScopedAdmin):
     office_field = "indicator__office"
     form = FigureAdminForm
     inlines = [FigureRevisionInline]
@@ -174,6 +207,9 @@ class FigureAdmin(VersionedAdminMixin, OfficeScopedAdmin):
         )
         obj.pk = saved.pk
         obj.refresh_from_db()
+
+    def month_of(self, obj: Figure) -> tuple[int, int, int]:
+        return obj.indicator.office_id, obj.year, obj.month
 
     def changes_since(self, obj: Figure, opened: int) -> ChangesSince:
         """From the revisions: every change raises a figure's version by one and leaves one."""

@@ -17,6 +17,7 @@ from accounts import permissions
 from accounts.permissions import OfficeScopedAdmin, ScopedHistoryAdmin
 from indicators import periods, review
 from indicators import selectors as indicator_selectors
+from indicators.admin import FrozenMonthAdminMixin
 from indicators.excel import XLSX_TYPE
 from indicators.forms import ReportPeriodForm, default_period_data
 from plans import selectors, services
@@ -181,7 +182,7 @@ class ProjectAdmin(VersionedAdminMixin, OfficeScopedAdmin, ScopedHistoryAdmin):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(VersionedAdminMixin, ScopedHistoryAdmin):
+class ProgressReportAdmin(FrozenMonthAdminMixin, VersionedAdminMixin, ScopedHistoryAdmin):
     list_display = [
         "subject_name",
         "period",
@@ -217,6 +218,9 @@ class ProgressReportAdmin(VersionedAdminMixin, ScopedHistoryAdmin):
         if obj is None or not allowed:
             return allowed
         return permissions.can_write_office(request.user, obj.subject.office)
+
+    def month_of(self, obj: ProgressReport) -> tuple[int, int, int]:
+        return obj.subject.office_id, obj.year, obj.month
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list:
         subject = ["project", "task", "year", "month"]

@@ -335,6 +335,22 @@ def test_a_figure_save_refused_by_the_service_shows_only_the_refusal(
     assert not Figure.objects.filter(value=D("30")).exists()
 
 
+def test_a_frozen_months_figure_and_progress_read_as_text_with_the_reason(
+    django_app, wang, output, town, office_a, project_a, october_2024
+):
+    figure = FigureFactory(indicator=output, place=town, year=2024, month=9, value=D("29.00"))
+    report = ProgressReport.objects.create(project=project_a, year=2024, month=9, progress="清表")
+    MonthReview.objects.create(office=office_a, year=2024, month=9, state="submitted")
+    for url in (
+        f"/admin/indicators/figure/{figure.pk}/change/",
+        f"/admin/plans/progressreport/{report.pk}/change/",
+    ):
+        page = django_app.get(url, user=wang)
+        assert page.status_code == 200
+        assert "2024年9月的数据已报送，等待审核，不能修改" in page.text, url
+        assert not page.html.select("form textarea, form input[type=text], [name=_save]"), url
+
+
 def test_a_resolution_typed_the_same_meanwhile_is_refused_by_the_service_alone(
     browsers, zhang, wang, item
 ):
