@@ -20,8 +20,9 @@ from aiosmtpd.controller import Controller
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from inbox.channels import webhook_target
 from inbox.models import Delivery, Notification
-from inbox.services import send_reminders, webhook_target
+from inbox.services import send_reminders
 from plans.models import SupervisionItem
 from plans.services import supervision_resolve
 from tests.inbox.conftest import SHANGHAI, build_world
