@@ -8,6 +8,7 @@ another office are filtered out of querysets, so reaching one by URL answers 404
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import StrEnum
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.roles import Role
 
 if TYPE_CHECKING:
     from accounts.models import Office, User
@@ -77,6 +80,58 @@ def can_write_office(user: User, office: Office | int | None) -> bool:
     if user.is_admin:
         return True
     return user.is_clerk and user.office_id == office_id
+
+
+class DailyPage(StrEnum):
+    """The pages of the 日常填报 group that heads the 数据管理 (admin) index and side bar."""
+
+    REPORT = "report"  # 月报填报
+    IMPORT = "import"  # Excel导入月报
+    PROGRESS = "progress"  # 月度进展填报
+    REVIEW = "review"  # 月报审核: the report page, read-only, with approve and return
+
+
+def daily_pages(user: User) -> list[DailyPage]:
+    """The 日常填报 pages a person's month uses, in the order they come to them."""
+    if can_enter_data(user):
+        return [DailyPage.REPORT, DailyPage.IMPORT, DailyPage.PROGRESS]
+    if user.is_active and user.is_reviewer:
+        return [DailyPage.REVIEW]
+    return []
+
+
+# The admin lists ("app_label.model") each role's work uses. The 数据管理 index and side bar show
+# a clerk or reviewer only these; leaders and admins see every list they may read. Hiding is not
+# refusing: a list left out stays reachable, and guarded as before, at its address.
+ADMIN_LISTS_IN_USE: dict[Role, frozenset[str]] = {
+    Role.CLERK: frozenset(
+        {
+            "indicators.figure",
+            "indicators.figurerevision",
+            "plans.progressreport",
+            "plans.project",
+            "plans.supervisionitem",
+        }
+    ),
+    Role.REVIEWER: frozenset(
+        {
+            "indicators.figure",
+            "indicators.figurerevision",
+            "plans.progressreport",
+            "plans.supervisionitem",
+        }
+    ),
+}
+
+
+def admin_lists_shown(user: User) -> frozenset[str] | None:
+    """The admin lists listed for `user`, or None for every list they may read."""
+    if user.is_admin or user.is_leader:
+        return None
+    roles = [role for role in ADMIN_LISTS_IN_USE if user.has_role(role)]
+    if not roles:
+        return None  # staff without a role: Django's permissions alone decide
+    return frozenset().union(*(ADMIN_LISTS_IN_USE[role] for role in roles))
 
 
 def role_required(test: Callable[[User], bool]) -> Callable:
