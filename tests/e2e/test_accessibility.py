@@ -119,6 +119,8 @@ def reading_pages() -> dict[str, str]:
     task = Task.objects.filter(office__name=OFFICE, reports__year=2024).order_by("pk").first()
     assert indicator is not None and project is not None and task is not None
     return {
+        "待办": "/todo/",
+        "通知": "/notifications/",
         "dashboard": f"/?period={READ_PERIOD}",
         "board": f"/board/?period={READ_PERIOD}",
         "briefing": f"/reports/briefing/?period={READ_PERIOD}",
@@ -142,12 +144,21 @@ def test_the_login_page(app, new_page):
 
 
 @pytest.mark.parametrize("role", ["leader", "clerk"])
-def test_the_reading_pages(app, new_page, role):
+def test_the_landing_and_reading_pages(app, new_page, role):
     page = new_page()
     login(page, role)
     for name, url in reading_pages().items():
         page.goto(url)
         wait_for_charts(page)
+        expect_accessible(page, f"{name} ({role})")
+
+
+@pytest.mark.parametrize("role", ["reviewer", "admin"])
+def test_the_other_roles_landing_pages(app, new_page, role):
+    page = new_page()
+    login(page, role)
+    for name, url in {"待办": "/todo/", "通知": "/notifications/", "数据管理": "/admin/"}.items():
+        page.goto(url)
         expect_accessible(page, f"{name} ({role})")
 
 
