@@ -1,11 +1,16 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserCreationForm
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
+from django.http import HttpRequest
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Office, User
+from accounts.roles import Role
 
 
 @admin.register(Office)
@@ -33,8 +38,36 @@ class UserCreateForm(UserCreationForm):
         fields = ["username", "display_name", "office", "groups"]
 
 
+def link_tables() -> list[type]:
+    """Django's own tables linking users, roles and permissions (many-to-many "through" rows)."""
+    return [User.groups.through, User.user_permissions.through, Group.permissions.through]
+
+
+class WithoutLinkRows(admin.ModelAdmin):
+    """Deleting a user or a role also deletes their rows in Django's link tables; the
+    confirmation page listed each as "User-group关系: User_groups object (4)", in Django's
+    English. They are not records anyone made, so the page leaves them out."""
+
+    def get_deleted_objects(self, objs, request: HttpRequest):  # type: ignore[no-untyped-def]
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        names = tuple(f"{capfirst(m._meta.verbose_name)}: " for m in link_tables())
+        plurals = {str(m._meta.verbose_name_plural) for m in link_tables()}
+        counts = {name: count for name, count in counts.items() if str(name) not in plurals}
+        return _without(deleted, names), counts, perms_needed, protected
+
+
+def _without(items: list, prefixes: tuple[str, ...]) -> list:
+    kept: list = []
+    for item in items:
+        if isinstance(item, list):
+            kept.append(_without(item, prefixes))
+        elif not str(item).startswith(prefixes):
+            kept.append(item)
+    return [item for item in kept if item != []]
+
+
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(WithoutLinkRows, DjangoUserAdmin):
     add_form = UserCreateForm
     list_display = ["username", "display_name", "office", "role_list", "is_active", "last_login"]
     list_filter = ["is_active", "office", "groups"]
@@ -77,3 +110,43 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description=_("角色"))
     def role_list(self, obj: User) -> str:
         return "、".join(sorted(group.name for group in obj.groups.all()))
+
+
+PERMISSION_ACTIONS = {"add": _("新增"), "change": _("修改"), "delete": _("删除"), "view": _("查看")}
+
+
+def permission_label(permission: Permission) -> str:
+    """A permission in Chinese, "经济指标 · 月度数据 · 修改", where Django writes "Can change …"."""
+    content_type = permission.content_type
+    model = content_type.model_class()
+    if model is None:
+        return permission.name
+    app = model._meta.app_config.verbose_name
+    # django-simple-history's models of past versions name themselves "historical ..." in English.
+    history_of = getattr(model, "instance_type", None)
+    if history_of is not None:
+        name = gettext("%(name)s的历史记录") % {"name": history_of._meta.verbose_name}
+    else:
+        name = model._meta.verbose_name
+    action = permission.codename.split("_", 1)[0]
+    if permission.codename == f"{action}_{content_type.model}" and action in PERMISSION_ACTIONS:
+        return f"{app} · {name} · {PERMISSION_ACTIONS[action]}"
+    return f"{app} · {name} · {permission.name}"
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(WithoutLinkRows, DjangoGroupAdmin):
+    """Roles (auth groups), their permissions named in Chinese."""
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):  # type: ignore[no-untyped-def]
+        field = super().formfield_for_manytomany(db_field, request=request, **kwargs)
+        if db_field.name == "permissions" and field is not None:
+            field.label_from_instance = permission_label
+            field.help_text = gettext(
+                "%(roles)s这几个角色的权限由系统设定，每次升级后自动恢复；"
+                "在此修改，只对其他角色长期有效。"
+            ) % {"roles": "、".join(role.value for role in Role)}
+        return field

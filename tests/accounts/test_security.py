@@ -73,7 +73,7 @@ def test_password_validators_refuse_a_weak_password(admin_client_role, clerk):
         {"password1": "12345678", "password2": "12345678"},
     )
     assert response.status_code == 200
-    assert "这个密码太常见了" in response.content.decode()
+    assert "这个密码太常见，请换一个。" in response.content.decode()
 
 
 def production_env(**extra: str) -> dict[str, str]:

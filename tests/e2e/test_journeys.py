@@ -342,7 +342,7 @@ def test_an_admin_adds_a_user(app, new_page):
     page.locator("#id_password2").fill("Xiage-new-2024")
     shot(page, "17-admin-add-user")
     page.locator("input[name=_save]").click()
-    expect(page.locator("ul.messagelist .success")).to_contain_text("成功添加了 用户“张伟”")
+    expect(page.locator("ul.messagelist .success")).to_contain_text("已新增用户“张伟”")
     user = User.objects.get(username="zhangwei")
     assert user.office.name == OFFICE and user.is_clerk
 
