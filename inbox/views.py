@@ -34,6 +34,7 @@ def todo(request: HttpRequest) -> HttpResponse:
             "items": shown,
             "hidden_count": len(data.items) - len(shown),
             "oversees": oversees,
+            "compact": oversees and not show_all,
         },
     )
 

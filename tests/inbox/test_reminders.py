@@ -357,3 +357,40 @@ def test_the_date_option_sets_the_day(reminders_world):
 def test_a_bad_date_is_refused_in_chinese(db):
     with pytest.raises(CommandError, match="日期“2024-13-01”无效"):
         run("--date", "2024-13-01")
+
+
+def test_what_became_due_takes_the_same_queries_whatever_the_data_size(reminders_world):
+    from datetime import date
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.roles import Role
+    from inbox.reminders import due_reminders
+    from indicators.models import MonthReview
+    from tests.factories import OfficeFactory, UserFactory
+    from tests.inbox.conftest import returned
+
+    world = reminders_world
+
+    def count() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as context:
+            reminders = due_reminders(date(2024, 10, 7))
+        return len(context.captured_queries), len(reminders)
+
+    small, small_reminders = count()
+    for i in range(10):
+        office = OfficeFactory(code=f"more{i}", name=f"更多科室{i}")
+        UserFactory(office=office, roles=[Role.CLERK, Role.REVIEWER])
+        returned(office, 2024, 8, world.leader, "x")
+        MonthReview.objects.create(office=office, year=2024, month=7, state="submitted")
+        SupervisionItem.objects.create(
+            project=world.project,
+            matter=f"督办{i}",
+            office=office,
+            due_date=date(2024, 10, 1 + i),
+            raised_by=world.leader,
+        )
+    large, large_reminders = count()
+    assert small == large == 8
+    assert large_reminders == small_reminders + 40  # each office: due soon, returned, waiting, item

@@ -22,7 +22,7 @@ def items_on(page) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
     return [
         (
             item.select_one(".state").get_text(strip=True),
-            item.select_one(".title").get_text(strip=True),
+            item.select_one(".title a").get_text(strip=True),
         )
         for item in page.html.select("ul.items li.item")
     ]
