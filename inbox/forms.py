@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from inbox.models import Notification
+from plans.models import SupervisionItem
 
 
 class MarkReadForm(forms.Form):
@@ -30,3 +31,22 @@ class MarkReadForm(forms.Form):
         if not self.errors and not data.get("notification") and not data.get("everything"):
             raise ValidationError(_("请选择要标为已读的通知。"))
         return data
+
+
+class ConfirmForm(forms.Form):
+    """确认办结: a resolved 督办 item the person raised."""
+
+    item = forms.ModelChoiceField(
+        queryset=SupervisionItem.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid_choice": _("该督办事项不存在、尚未办结，或不是您交办的。"),
+            "required": _("请选择要确认的督办事项。"),
+        },
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = SupervisionItem.objects.filter(
+            raised_by=user, resolved_at__isnull=False
+        ).select_related("office", "project", "task")

@@ -14,7 +14,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Office, User
 from inbox.models import Notification
-from inbox.selectors import day_label, month_label, report_link
+from inbox.selectors import (
+    day_label,
+    month_label,
+    report_link,
+    resolved_key,
+    resolved_notice,
+    subject_link,
+)
 from indicators import periods
 from indicators.models import MonthReview, MonthReviewEvent
 from indicators.selectors import office_reports
@@ -202,11 +209,9 @@ def _supervision_reminders(
         return [
             Reminder(
                 Kind.SUPERVISION_RESOLVED,
-                f"supervision-resolved:{item.pk}:{int(item.resolved_at.timestamp())}",
-                _("督办事项已办结，请确认：%(matter)s") % facts,
-                _("%(office)s的办理结果：%(resolution)s")
-                % {"office": item.office, "resolution": item.resolution},
-                link,
+                resolved_key(item),
+                *resolved_notice(item),
+                subject_link(item),  # where a leader reads it (and may send it back)
                 raiser,
             )
         ]

@@ -10,7 +10,8 @@ reviewer gets both lists, each item once.
   and its open 督办 items with their due dates.
 - 审核员 (reviewer): the office's months waiting for review, oldest first.
 - 领导 (leader): offices late or returned for the month being reported, 督办 items due within
-  seven days or overdue.
+  seven days or overdue, and the items they raised that were resolved and await their
+  confirmation (their notification of the resolution, read, is the confirmation).
 - 管理员 (admin): the leader's list, every office's months waiting for review, and accounts
   locked out by too many failed logins.
 """
@@ -18,7 +19,7 @@ reviewer gets both lists, each item once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -30,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Office, User
+from inbox.models import Notification
 from indicators import periods
 from indicators.forms import figure_warnings
 from indicators.models import MonthReview
@@ -41,6 +43,9 @@ from plans.models import ProgressReport, SupervisionItem, Task
 
 # 督办 items due within this many days are listed as coming due.
 SUPERVISION_SOON_DAYS = 7
+# A resolved 督办 item waits this long for the confirmation of whoever raised it; after that it
+# leaves the list (its resolution stays on the item's page).
+CONFIRM_WITHIN_DAYS = 14
 
 
 class TodoKind(models.TextChoices):
@@ -52,6 +57,7 @@ class TodoKind(models.TextChoices):
     SUPERVISION = "supervision", gettext_lazy("督办事项")
     REVIEW = "review", gettext_lazy("月报待审核")
     OFFICE = "office", gettext_lazy("科室报送")
+    CONFIRM = "confirm", gettext_lazy("督办待确认")
     LOCKOUT = "lockout", gettext_lazy("账号锁定")
 
 
@@ -84,6 +90,7 @@ class TodoItem:
     due: date | None
     urgency: Urgency
     due_label: str = ""  # '逾期3天', '今天到期', '还剩2天', or ''
+    confirm_id: int | None = None  # a resolved 督办 item the person may confirm from the list
 
     @property
     def kind_label(self) -> str:
@@ -139,7 +146,7 @@ def report_link(office_id: int, year: int, month: int) -> str:
     return f"{reverse('admin:indicators_figure_report')}?{query}"
 
 
-def _subject_link(item: SupervisionItem) -> str:
+def subject_link(item: SupervisionItem) -> str:
     if item.project_id:
         return reverse("dashboard:project", args=[item.project_id])
     return reverse("dashboard:task", args=[item.task_id])
@@ -197,8 +204,8 @@ def todo_items(
     """The person's to-do items, most urgent first (then by due date).
 
     `reports` is reports_now(user, on) when the caller has it already (the landing page
-    shows it too). Queries: 3 for the reports, then per role — clerk 6, reviewer 1, leader 1,
-    admin 2 — whatever the number of offices, figures, projects, tasks or items.
+    shows it too). Queries: 3 for the reports, then per role — clerk 6, reviewer 1, leader 3,
+    admin 5 — whatever the number of offices, figures, projects, tasks or items.
     """
     today = on or periods.today()
     if not user.is_active:
@@ -449,8 +456,57 @@ def _oversight_items(user: User, today: date, reports: list[OfficeReport]) -> li
         )
     horizon = today + timedelta(days=SUPERVISION_SOON_DAYS)
     for item in plan_selectors.open_supervision_items(user).filter(due_date__lte=horizon):
-        items.append(_supervision_item(item, today, link=_subject_link(item)))
+        items.append(_supervision_item(item, today, link=subject_link(item)))
+    for item in awaiting_confirmation(user, today):
+        _title, body = resolved_notice(item)
+        items.append(
+            TodoItem(
+                kind=TodoKind.CONFIRM,
+                key=f"confirm:{item.pk}",
+                title=str(item),
+                detail=body,
+                link=subject_link(item),
+                due=None,
+                urgency=Urgency.NORMAL,
+                confirm_id=item.pk,
+            )
+        )
     return items
+
+
+def resolved_key(item: SupervisionItem) -> str:
+    """The key of an item's resolution, as the reminders tell it to whoever raised the item.
+    A resolution sent back and given again is a new one."""
+    assert item.resolved_at is not None
+    return f"supervision-resolved:{item.pk}:{int(item.resolved_at.timestamp())}"
+
+
+def resolved_notice(item: SupervisionItem) -> tuple[str, str]:
+    """(title, body) telling whoever raised an item that it was resolved, and how."""
+    return (
+        _("督办事项已办结，请确认：%(matter)s") % {"matter": item},
+        _("%(office)s的办理结果：%(resolution)s")
+        % {"office": item.office, "resolution": item.resolution},
+    )
+
+
+def awaiting_confirmation(user: User, today: date) -> list[SupervisionItem]:
+    """督办 items the person raised, resolved in the last CONFIRM_WITHIN_DAYS days, whose
+    resolution they have not confirmed (read): two queries."""
+    since = timezone.make_aware(
+        datetime.combine(today - timedelta(days=CONFIRM_WITHIN_DAYS), time.min)
+    )
+    resolved = list(
+        SupervisionItem.objects.filter(raised_by=user, resolved_at__gte=since)
+        .select_related("project", "task", "office")
+        .order_by("resolved_at", "id")
+    )
+    confirmed = set(
+        Notification.objects.filter(
+            user=user, kind=Notification.Kind.SUPERVISION_RESOLVED, read_at__gte=since
+        ).values_list("key", flat=True)
+    )
+    return [item for item in resolved if resolved_key(item) not in confirmed]
 
 
 def locked_out_attempts() -> Any:

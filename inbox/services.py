@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +24,9 @@ from accounts.models import Office, User
 from inbox.channels import ChannelResult, email_enabled, send_emails, send_webhooks
 from inbox.models import Delivery, Notification
 from inbox.reminders import due_reminders
+from inbox.selectors import resolved_key, resolved_notice, subject_link
 from indicators import periods
+from plans.models import SupervisionItem
 
 Channel = Delivery.Channel
 
@@ -154,3 +157,26 @@ def notifications_mark_read(*, user: User, notifications: Iterable[Notification]
     if notifications is not None:
         unread = unread.filter(pk__in=[n.pk for n in notifications if n.user_id == user.pk])
     return unread.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def supervision_confirm(*, user: User, item: SupervisionItem) -> Notification:
+    """Whoever raised a 督办 item confirms its resolution: their notification of it is marked
+    read, and made first if the daily reminders have not made it yet (so they never send it)."""
+    if item.is_open or item.raised_by_id != user.pk or not user.is_active:
+        raise ValidationError(_("只能确认自己交办、已经办结的督办事项。"))
+    title, body = resolved_notice(item)
+    notification, _created = Notification.objects.get_or_create(
+        user=user,
+        key=resolved_key(item),
+        defaults={
+            "kind": Notification.Kind.SUPERVISION_RESOLVED,
+            "title": title[:200],
+            "body": body,
+            "link": subject_link(item),
+        },
+    )
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification

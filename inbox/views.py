@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -8,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from inbox import badges, selectors, services
-from inbox.forms import MarkReadForm
+from inbox.forms import ConfirmForm, MarkReadForm
 from inbox.models import Notification
 
 # A leader's landing page lists this many items, the most urgent, and links the rest, so that
@@ -17,10 +18,25 @@ LEADER_ITEMS = 8
 NOTIFICATIONS_PER_PAGE = 30
 
 
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 def todo(request: HttpRequest) -> HttpResponse:
-    """待办: everyone's landing page after login."""
+    """待办: everyone's landing page after login; 确认办结 of a resolved 督办 item by POST."""
     user = request.user
+    if request.method == "POST":
+        form = ConfirmForm(request.POST, user=user)
+        if form.is_valid():
+            try:
+                services.supervision_confirm(user=user, item=form.cleaned_data["item"])
+            except ValidationError as exc:
+                messages.error(request, _("未确认：") + "；".join(exc.messages))
+            else:
+                messages.success(
+                    request, _("已确认办结：%(matter)s") % {"matter": form.cleaned_data["item"]}
+                )
+        else:
+            errors = [str(error) for errors in form.errors.values() for error in errors]
+            messages.error(request, _("未确认：") + "；".join(errors))
+        return redirect(request.get_full_path())
     data = selectors.landing(user)
     badges.remember(request, data.items)
     oversees = user.is_active and (user.is_leader or user.is_admin)

@@ -89,6 +89,7 @@ def test_a_leader_sees_offices_late_or_returned_and_items_coming_due(world):
         ("office", "经济发展办：草稿", "逾期5天"),
         ("office", "社会事务办：已退回", "逾期5天"),
         ("supervision", "加快后冯区块政策处理", "还剩5天"),
+        ("confirm", "核实比亚迪配套用地", ""),
     ]
     by_title = {item.title: item for item in items}
     assert by_title["社会事务办：已退回"].detail == "2024年9月月报已退回：数据有误"
@@ -96,6 +97,9 @@ def test_a_leader_sees_offices_late_or_returned_and_items_coming_due(world):
     assert by_title["经济发展办：草稿"].link == f"/?office={world.office_a.pk}"
     # A leader reads 督办 items on the project's page.
     assert by_title["加快后冯区块政策处理"].link == f"/projects/{world.project.pk}/"
+    # The item they raised and the office resolved waits for their confirmation.
+    assert by_title["核实比亚迪配套用地"].detail == "经济发展办的办理结果：已核实"
+    assert by_title["核实比亚迪配套用地"].confirm_id == world.item_resolved.pk
 
 
 def test_an_office_submitted_on_time_is_not_the_leaders_concern(world):
@@ -109,6 +113,7 @@ def test_an_admin_sees_the_leaders_list_months_waiting_and_locked_out_accounts(w
     items = todo_items(world.admin)
     kinds = [item.kind.value for item in items]
     assert kinds.count("office") == 3 and kinds.count("supervision") == 2
+    assert "confirm" not in kinds  # the leader raised it, not the admin
     assert kinds.count("review") == 2
     lockout = next(item for item in items if item.kind == TodoKind.LOCKOUT)
     assert lockout.title == "账号“clerk_b”已被锁定"
@@ -192,6 +197,24 @@ def test_the_items_take_the_same_queries_whatever_the_data_size(world):
     sizes = {user.username: len(todo_items(user, today)) for user in users}
     _more_of_everything(world, 12)
     large = {user.username: _queries(user, today) for user in users}
-    assert small == large == {"clerk_a": 10, "reviewer_b": 4, "leader": 4, "admin_role": 6}
+    assert small == large == {"clerk_a": 10, "reviewer_b": 4, "leader": 6, "admin_role": 8}
     # The larger world did give each of them more to do.
     assert all(len(todo_items(u, today)) > sizes[u.username] for u in users)
+
+
+def test_a_confirmed_resolution_leaves_the_list_and_a_new_one_comes_back(world):
+    from inbox.services import supervision_confirm
+    from plans.services import supervision_reopen, supervision_resolve
+
+    supervision_confirm(user=world.leader, item=world.item_resolved)
+    assert TodoKind.CONFIRM not in {item.kind for item in todo_items(world.leader)}
+    # Sent back and resolved again: a new resolution to confirm.
+    item = supervision_reopen(item=world.item_resolved, user=world.leader, reason="请附图")
+    assert TodoKind.CONFIRM not in {i.kind for i in todo_items(world.leader)}
+    supervision_resolve(item=item, resolution="已核实并附图", user=world.clerk)
+    confirm = [i for i in todo_items(world.leader) if i.kind == TodoKind.CONFIRM]
+    assert [i.detail for i in confirm] == ["经济发展办的办理结果：已核实并附图"]
+
+
+def test_a_resolution_older_than_two_weeks_no_longer_waits(world):
+    assert TodoKind.CONFIRM not in {i.kind for i in todo_items(world.leader, date(2024, 10, 26))}

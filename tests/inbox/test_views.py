@@ -11,8 +11,10 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts.roles import Role
 from inbox import badges
 from inbox.models import Notification
+from plans.models import SupervisionItem
 from tests.factories import TEST_PASSWORD
 from tests.inbox.conftest import lock_out
 
@@ -108,9 +110,10 @@ def test_the_leaders_page_shows_cards_offices_and_what_is_overdue(django_app, wo
         ("逾期5天", "经济发展办：草稿"),
         ("逾期5天", "社会事务办：已退回"),
         ("还剩5天", "加快后冯区块政策处理"),
+        ("待办", "核实比亚迪配套用地"),
     ]
     assert "逾期阶段1个，查看挂图作战" in page.text
-    assert badge(page, "待办") == "5"
+    assert badge(page, "待办") == "6"
     # Each part is a tap away: an office opens the dashboard filtered to it, a card its page.
     assert page.click(description="^经济发展办$").request.path_qs == (
         f"/?office={world.office_a.pk}"
@@ -135,8 +138,39 @@ def test_a_long_leaders_list_shows_the_most_urgent_and_links_the_rest(django_app
     page = django_app.get("/todo/", user=world.leader)
     assert len(items_on(page)) == 8
     assert items_on(page)[0] == ("逾期44天", "第1项")
-    full = page.click(description="查看全部14项待办")
-    assert len(items_on(full)) == 14
+    full = page.click(description="查看全部15项待办")
+    assert len(items_on(full)) == 15
+
+
+def test_a_leader_confirms_a_resolved_item_from_the_list(django_app, world):
+    page = django_app.get("/todo/", user=world.leader)
+    form = next(f for f in page.forms.values() if "item" in f.fields)
+    assert form["item"].value == str(world.item_resolved.pk)
+    after = form.submit().follow()
+    assert "已确认办结：核实比亚迪配套用地" in after.text
+    assert "核实比亚迪配套用地" not in [title for _state, title in items_on(after)]
+    assert badge(after, "待办") == "5"
+    # The confirmation is the leader's notification of the resolution, read: the daily
+    # reminders never send it now.
+    notification = Notification.objects.get(user=world.leader, kind="supervision_resolved")
+    assert notification.read_at is not None
+    assert notification.title == "督办事项已办结，请确认：核实比亚迪配套用地"
+
+
+def test_nobody_confirms_an_item_they_did_not_raise(django_app, world):
+    from tests.factories import UserFactory
+
+    other_leader = UserFactory(username="leader2", roles=[Role.LEADER])
+    SupervisionItem.objects.filter(pk=world.item_overdue.pk).update(
+        raised_by=other_leader, resolution="已解决", resolved_at=timezone.now()
+    )
+    page = django_app.get("/todo/", user=other_leader)
+    form = next(f for f in page.forms.values() if "item" in f.fields)
+    assert form["item"].value == str(world.item_overdue.pk)
+    form["item"].force_value(str(world.item_resolved.pk))  # raised by the other leader
+    after = form.submit().follow()
+    assert "未确认：该督办事项不存在、尚未办结，或不是您交办的。" in after.text
+    assert not Notification.objects.exists()
 
 
 def test_the_admins_page_adds_locked_out_accounts(django_app, world):
@@ -161,7 +195,7 @@ def test_the_badges_show_on_other_pages_too(django_app, world):
         user=world.leader, kind="report_overdue", key="k1", title="经济发展办2024年9月月报已逾期5天"
     )
     page = django_app.get("/board/", user=world.leader)
-    assert (badge(page, "待办"), badge(page, "通知")) == ("5", "1")
+    assert (badge(page, "待办"), badge(page, "通知")) == ("6", "1")
 
 
 def _badge_queries(user) -> tuple[badges.Badges, int]:  # type: ignore[no-untyped-def]
