@@ -9,6 +9,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts import permissions
 from accounts.models import Office, User
 from accounts.roles import Role
 
@@ -18,6 +19,12 @@ class OfficeAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "order", "is_active"]
     list_editable = ["order", "is_active"]
     search_fields = ["name", "code"]
+
+    def get_exclude(self, request: HttpRequest, obj: Office | None = None) -> list[str]:
+        # The group robot's address carries its access token: only office managers see it.
+        if permissions.can_manage_offices(request.user):
+            return list(super().get_exclude(request, obj) or [])
+        return ["webhook_url"]
 
 
 class RolesField(forms.ModelMultipleChoiceField):

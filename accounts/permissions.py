@@ -30,6 +30,11 @@ def can_read_all(user: User) -> bool:
     return user.is_active and (user.is_admin or user.is_leader)
 
 
+def can_manage_offices(user: User) -> bool:
+    """Admins manage offices, including an office's robot address (it carries an access token)."""
+    return user.is_active and user.is_admin
+
+
 def can_enter_data(user: User) -> bool:
     """Clerks (for their own office) and admins (for any office) enter figures and progress."""
     return user.is_active and (user.is_admin or (user.is_clerk and user.office_id is not None))
