@@ -115,8 +115,9 @@ def test_a_reviewer_returns_then_approves_and_the_month_locks(app, new_page):
     login(reviewer, "reviewer")
     open_report(reviewer, link="月报审核")
     expect(reviewer.locator(".review-state")).to_have_text("已报送")
-    # A reviewer reads the figures but has nothing to save them with.
-    expect(value_input(reviewer, "规上工业产值")).to_have_value("35.18")
+    # A reviewer reads the figures as text and has nothing to save them with.
+    expect(reviewer.locator("table.report-table tbody tr").first).to_contain_text("35.18")
+    expect(reviewer.locator("table.report-table input")).to_have_count(0)
     expect(reviewer.get_by_role("button", name="保存全部")).to_have_count(0)
     reviewer.get_by_label("原因").fill("工业性投资请补充情况说明")
     shot(reviewer, "06-reviewer-review")
@@ -127,7 +128,7 @@ def test_a_reviewer_returns_then_approves_and_the_month_locks(app, new_page):
     clerk = new_page()
     login(clerk, "clerk")
     open_report(clerk, link="月报填报")
-    expect(clerk.locator(".review-box")).to_contain_text("原因：工业性投资请补充情况说明")
+    expect(clerk.locator(".review-box")).to_contain_text("退回原因：工业性投资请补充情况说明")
     shot(clerk, "07-clerk-returned")
     report_row(clerk, "工业性投资").locator("input[name$='-note']").fill("新增设备投资入库0.2亿元")
     clerk.get_by_role("button", name="保存全部").click()
@@ -146,15 +147,16 @@ def test_a_reviewer_returns_then_approves_and_the_month_locks(app, new_page):
     assert review.reviewed_by.username == "reviewer"
 
     clerk.reload()
-    expect(clerk.locator(".review-box .errornote")).to_contain_text("该月数据已审核锁定，不能修改")
+    expect(clerk.locator(".review-box .errornote")).to_contain_text("2024年10月的数据已审核锁定")
+    expect(clerk.locator("table.report-table input")).to_have_count(0)
     expect(clerk.get_by_role("button", name="保存全部")).to_have_count(0)
     expect(clerk.get_by_role("button", name="报送审核")).to_have_count(0)
     shot(clerk, "09-clerk-locked")
-    # Posting the form anyway (the button is gone, the form is not) changes nothing.
-    value_input(clerk, "规上工业产值").fill("99.99")
+    # Posting the form anyway (the button and the inputs are gone, the form is not) changes
+    # nothing.
     with clerk.expect_navigation():
         clerk.evaluate("document.querySelector('.report form[novalidate]').submit()")
-    expect_message(clerk, "该月数据已审核锁定，未保存")
+    expect_message(clerk, "未保存：2024年10月的数据已审核锁定")
     assert october_figures()["规上工业产值"].value_display == Decimal("35.18")
 
 
