@@ -263,7 +263,9 @@ def test_the_dashboard_takes_the_same_queries_at_two_data_sizes(
         project_create(code=f"more{i}", name=f"项目{i}", type="industry", office=office_a)
     large = {page: _count(leader_client, page) for page in (URL, "/board/")}
     assert small == large, (small, large)
-    assert large[URL] <= 17, large
+    # The page's 17, the top bar's badges (1) and a leader's to-do count (6; recounted here on
+    # every request, since the test's own transaction holds uncommitted writes).
+    assert large[URL] <= 24, large
 
 
 def test_detail_pages_take_fixed_queries(leader_client, town_data, plan_data, town):
