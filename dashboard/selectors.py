@@ -181,6 +181,11 @@ class Dashboard:
         return periods.period_label(self.year, self.month)
 
     @property
+    def month_label(self) -> str:
+        """'2024年10月': the month an office reports (its 报送情况), not a year-to-date span."""
+        return periods.period_label(self.year, self.month, cumulative=False)
+
+    @property
     def time_progress(self) -> Decimal:
         from indicators import metrics
 

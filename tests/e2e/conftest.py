@@ -218,4 +218,10 @@ MANUAL_SHOTS = {
     "13-leader-briefing",
     "15-phone-dashboard",
     "17-admin-add-user",
+    "18-phone-todo",
+    "19-clerk-todo",
+    "20-clerk-notifications",
+    "21-reviewer-todo",
+    "22-leader-office-reports",
+    "23-conflict-second-saver",
 }

@@ -55,7 +55,7 @@ def test_the_second_of_two_people_saving_one_month_is_told_and_nothing_of_theirs
     expect(messages).not_to_contain_text("已保存：")
     # The page now shows the current figure, ready to be checked and saved again.
     expect(admin.get_by_label(f"{NAME}（亿元）", exact=True)).to_have_value(str(mine))
-    shot(admin, "conflict-second-saver")
+    shot(admin, "23-conflict-second-saver")
 
     after = _figure()
     assert after.value_display == mine and after.version == before.version + 1

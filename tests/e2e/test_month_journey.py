@@ -29,7 +29,7 @@ def test_reminded_filled_submitted_found_in_todo_approved_and_read_as_reviewed(a
     clerk.locator("nav.usernav").get_by_role("link", name="通知").click()
     reminder = clerk.locator("li").filter(has_text="月报还剩3天截止").first
     expect(reminder).to_contain_text(OFFICE)
-    shot(clerk, "journey-clerk-reminder")
+    shot(clerk, "20-clerk-notifications")
     clerk.goto("/todo/")
     todo = clerk.locator("li.item").filter(has_text="2024年10月").first
     expect(todo).to_be_visible()
@@ -46,7 +46,7 @@ def test_reminded_filled_submitted_found_in_todo_approved_and_read_as_reviewed(a
     login(reviewer, "reviewer")
     waiting = reviewer.locator("li.item").filter(has_text=OFFICE).filter(has_text="待审核")
     expect(waiting.first).to_be_visible()
-    shot(reviewer, "journey-reviewer-todo")
+    shot(reviewer, "21-reviewer-todo")
     waiting.first.get_by_role("link").first.click()
     expect(reviewer.locator(".review-state")).to_have_text("已报送")
     reviewer.get_by_role("button", name="审核通过").click()
@@ -57,7 +57,8 @@ def test_reminded_filled_submitted_found_in_todo_approved_and_read_as_reviewed(a
     leader.goto("/?period=2024-10")
     row = leader.locator("li.office-report").filter(has_text=OFFICE)
     expect(row.locator(".status").first).to_have_text("已审核")
-    shot(leader, "journey-leader-reviewed")
+    leader.locator("#office-reports").scroll_into_view_if_needed()
+    shot(leader, "22-leader-office-reports")
 
     review = MonthReview.objects.get(office__name=OFFICE, year=2024, month=10)
     assert review.state == MonthReview.State.REVIEWED
