@@ -86,3 +86,63 @@ class User(AbstractUser):
     @property
     def has_any_role(self) -> bool:
         return self.is_superuser or bool(self.role_names)
+
+
+class SecurityEvent(models.Model):
+    """安全审计: one row per security-relevant act, written by accounts.audit.record and never
+    changed or deleted by the application (on PostgreSQL a trigger refuses both)."""
+
+    class Action(models.TextChoices):
+        LOGIN = "login", _("登录")
+        LOGIN_FAILED = "login_failed", _("登录失败")
+        LOCKOUT = "lockout", _("账号锁定")
+        LOGOUT = "logout", _("退出登录")
+        PASSWORD_CHANGE = "password_change", _("修改密码")
+        PASSWORD_RESET = "password_reset", _("重置密码")
+        OTP = "otp", _("动态口令")
+        SESSION_END = "session_end", _("会话终止")
+        USER_CREATE = "user_create", _("新增用户")
+        USER_CHANGE = "user_change", _("修改用户")
+        USER_DEACTIVATE = "user_deactivate", _("停用用户")
+        ROLE_CHANGE = "role_change", _("角色变更")
+        OFFICE_CHANGE = "office_change", _("科室变更")
+        EXPORT = "export", _("导出数据")
+        DOWNLOAD = "download", _("下载文件")
+        IMPORT = "import", _("导入数据")
+        BACKUP = "backup", _("备份")
+        RESTORE = "restore", _("恢复")
+        MONTH_REVIEW = "month_review", _("月报审核")
+        MONTH_REOPEN = "month_reopen", _("重新打开月报")
+        ACCESS_DENIED = "access_denied", _("越权访问")
+        ARCHIVE = "archive", _("审计日志归档")
+
+    class Result(models.TextChoices):
+        SUCCESS = "success", _("成功")
+        FAILURE = "failure", _("失败")
+        REFUSED = "refused", _("拒绝")
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("用户"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,  # the log outlives the accounts it names
+    )
+    username = models.CharField(_("用户名"), max_length=150, blank=True)
+    address = models.GenericIPAddressField(_("地址"), null=True, blank=True)
+    action = models.CharField(_("操作"), max_length=20, choices=Action.choices, db_index=True)
+    object = models.CharField(_("对象"), max_length=200, blank=True)
+    result = models.CharField(_("结果"), max_length=8, choices=Result.choices)
+    detail = models.TextField(_("详情"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("安全审计日志")
+        verbose_name_plural = _("安全审计日志")
+        indexes = [models.Index(fields=["username", "at"], name="securityevent_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.get_action_display()}"

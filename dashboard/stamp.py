@@ -54,6 +54,10 @@ def _changed(sender, **kwargs) -> None:  # type: ignore[no-untyped-def]
     touch()
 
 
+# Written on every login and export, and shown on no dashboard page.
+UNWATCHED_MODELS = frozenset({"SecurityEvent"})
+
+
 def connect_signals() -> None:
     from django.apps import apps
 
@@ -61,6 +65,8 @@ def connect_signals() -> None:
         for model in apps.get_app_config(label).get_models():
             if model.__name__.startswith("Historical"):
                 continue  # written beside the real rows, which already touch
+            if model.__name__ in UNWATCHED_MODELS:
+                continue
             uid = f"dashboard-stamp-{label}-{model.__name__}"
             post_save.connect(_changed, sender=model, dispatch_uid=uid + "-save")
             post_delete.connect(_changed, sender=model, dispatch_uid=uid + "-delete")
