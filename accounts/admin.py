@@ -4,12 +4,14 @@ from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import Group, Permission
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import permissions
+from accounts import audit, permissions
+from accounts.forms import AdminPasswordResetForm
 from accounts.models import Office, User
 from accounts.roles import Role
 
@@ -73,9 +75,25 @@ def _without(items: list, prefixes: tuple[str, ...]) -> list:
     return [item for item in kept if item != []]
 
 
+@admin.action(description=_("重置动态口令（解除已绑定的认证器）"))
+def reset_second_factor(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset) -> None:  # type: ignore[no-untyped-def]
+    """For a lost or replaced phone: the person enrols again at their next login (or may, when
+    the second factor is optional for them)."""
+    for user in queryset:
+        deleted, _by_model = TOTPDevice.objects.filter(user=user).delete()
+        if deleted:
+            audit.record(
+                audit.Action.OTP, request=request, obj=user, detail=gettext("重置动态口令")
+            )
+    modeladmin.message_user(request, gettext("已重置所选用户的动态口令。"))
+
+
 @admin.register(User)
 class UserAdmin(WithoutLinkRows, DjangoUserAdmin):
     add_form = UserCreateForm
+    # An admin's password (reset or a new account's) must be changed by its holder at login.
+    change_password_form = AdminPasswordResetForm
+    actions = [reset_second_factor]
     list_display = ["username", "display_name", "office", "role_list", "is_active", "last_login"]
     list_filter = ["is_active", "office", "groups"]
     search_fields = ["username", "display_name"]
@@ -107,6 +125,28 @@ class UserAdmin(WithoutLinkRows, DjangoUserAdmin):
 
     def get_queryset(self, request):  # type: ignore[no-untyped-def]
         return super().get_queryset(request).prefetch_related("groups")
+
+    def save_model(self, request: HttpRequest, obj: User, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+        if not change:
+            obj.mark_password_temporary()  # the initial password is changed at the first login
+        super().save_model(request, obj, form, change)
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:  # type: ignore[override]
+        response = super().user_change_password(request, id, form_url)
+        saved = request.method == "POST" and response.status_code == 302
+        if saved and response["Location"] != request.get_full_path():
+            target = User.objects.get(pk=id)
+            audit.record(
+                audit.Action.PASSWORD_RESET,
+                request=request,
+                obj=target,
+                detail=gettext("管理员重置密码，须在下次登录时修改")
+                if target.has_usable_password()
+                else gettext("管理员停用了密码登录"),
+            )
+        return response
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
         if db_field.name == "groups":
@@ -142,6 +182,10 @@ def permission_label(permission: Permission) -> str:
 
 
 admin.site.unregister(Group)
+# Devices are enrolled by their owner (accounts.views.otp_setup) and reset by the action above;
+# django-otp's own list would show each secret key.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
 
 
 @admin.register(Group)

@@ -14,9 +14,21 @@ class AccountsConfig(AppConfig):
         # so the roles' permission sets are brought up to date after every migrate.
         post_migrate.connect(sync_role_permissions, dispatch_uid="accounts.sync_roles")
 
-        from django.contrib.auth.signals import user_logged_in
+        from axes.signals import user_locked_out
+        from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
+        from accounts import signals
         from xiage.middleware import touch_session
+
+        # 身份鉴别 in the security log, and what a new session still owes (accounts.signals).
+        user_logged_in.connect(signals.on_login, dispatch_uid="accounts.identification_login")
+        user_login_failed.connect(
+            signals.on_login_failed, dispatch_uid="accounts.identification_login_failed"
+        )
+        user_logged_out.connect(signals.on_logout, dispatch_uid="accounts.identification_logout")
+        user_locked_out.connect(
+            signals.on_locked_out, dispatch_uid="accounts.identification_lockout"
+        )
 
         # A fresh login counts as activity, so the first pages need no extra session write.
         user_logged_in.connect(

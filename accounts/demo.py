@@ -23,8 +23,10 @@ def demo_password() -> str:
         return from_env
     if PASSWORD_FILE.exists():
         return PASSWORD_FILE.read_text(encoding="utf-8").strip()
+    # Capital, small letter and symbol up front: the password rules (accounts.validators) hold
+    # whatever the random part draws.
     alphabet = string.ascii_letters + string.digits
-    password = "xg-" + "".join(secrets.choice(alphabet) for _ in range(10))
+    password = "Xg-" + "".join(secrets.choice(alphabet) for _ in range(10))
     PASSWORD_FILE.parent.mkdir(exist_ok=True)
     PASSWORD_FILE.write_text(password, encoding="utf-8")
     return password

@@ -4,6 +4,7 @@ from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
@@ -52,6 +53,10 @@ class User(AbstractUser):
         blank=True,
         related_name="users",
     )
+    # 身份鉴别 (accounts.identification): when the password was last set, and whether the person
+    # must choose a new one before anything else (an admin set it: a new account or a reset).
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    password_must_change = models.BooleanField(_("须修改密码"), default=False)
 
     class Meta:
         verbose_name = _("用户")
@@ -59,6 +64,29 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def set_password(self, raw_password: str | None, *, temporary: bool = False) -> None:
+        """Set the password; `temporary` (an admin chose it) makes its holder change it at the
+        next login."""
+        super().set_password(raw_password)
+        self._password_temporary = temporary
+
+    def mark_password_temporary(self) -> None:
+        """The password just set (not saved yet) was chosen by an admin."""
+        self._password_temporary = True
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        # A new password (set_password, not a hash upgrade at login) restarts its age.
+        if self._password is not None:
+            self.password_changed_at = timezone.now()
+            self.password_must_change = getattr(self, "_password_temporary", False)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {
+                    *kwargs["update_fields"],
+                    "password_changed_at",
+                    "password_must_change",
+                }
+        super().save(*args, **kwargs)
 
     @cached_property
     def role_names(self) -> frozenset[str]:
@@ -86,6 +114,25 @@ class User(AbstractUser):
     @property
     def has_any_role(self) -> bool:
         return self.is_superuser or bool(self.role_names)
+
+
+class PasswordHistory(models.Model):
+    """A password a user held (its hash only), so the last PASSWORD_HISTORY_COUNT are not chosen
+    again (accounts.validators.PasswordHistoryValidator)."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="password_history"
+    )
+    password = models.CharField(_("密码"), max_length=128)
+    set_at = models.DateTimeField(_("设置时间"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-set_at", "-id"]
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.set_at:%Y-%m-%d}"
 
 
 class SecurityEvent(models.Model):

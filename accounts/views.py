@@ -1,10 +1,27 @@
+from base64 import b32encode
+
+import segno
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, connection
-from django.http import HttpRequest, JsonResponse
-from django.shortcuts import render
+from django.db import DatabaseError, connection, transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET
+from django_otp import login as otp_login
+from django_otp import verify_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts import audit, identification
+from accounts.audit import Action, Result
+from accounts.forms import TokenForm
 
 
 @require_GET
@@ -37,3 +54,174 @@ def axes_username(request: HttpRequest, credentials: dict | None = None) -> str:
     not limit what is posted, and a longer one must not turn a failed login into a 500."""
     username = (credentials or {}).get("username") or request.POST.get("username", "")
     return str(username)[:255]
+
+
+def next_url(request: HttpRequest) -> str:
+    """Where to go once a step of signing in is done: the page asked for, else 待办."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse(settings.LOGIN_REDIRECT_URL)
+
+
+def with_next(name: str, request: HttpRequest) -> str:
+    """The address of a signing-in step, passing on where the person was going."""
+    wanted = request.GET.get("next")
+    return reverse(name) + (f"?{urlencode({'next': wanted})}" if wanted else "")
+
+
+def sign_out_locked(request: HttpRequest) -> HttpResponse:
+    """The account is locked (django-axes): the session ends and the lockout page says why."""
+    logout(request)
+    return locked_out(request)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """修改密码: the new password follows AUTH_PASSWORD_VALIDATORS (complexity, history); a wrong
+    old password counts as a failed login, and reaching LOGIN_FAILURE_LIMIT signs the person out
+    and locks the account like the login page. A forced change (new account, reset by an admin,
+    expired password) lands on 待办 when done."""
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
+        if (
+            request.method == "POST"
+            and request.user.is_authenticated
+            and identification.is_locked(request, request.user)
+        ):
+            # Locked meanwhile (the login page, another session): nothing is checked.
+            return sign_out_locked(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):  # type: ignore[no-untyped-def]
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["reason"] = identification.password_change_reason(user)
+        context["max_age_days"] = settings.PASSWORD_MAX_AGE_DAYS
+        context["next"] = self.request.GET.get("next", "")
+        context["has_otp_device"] = identification.confirmed_device(user) is not None
+        context["otp_required"] = identification.otp_required(user)
+        return context
+
+    def form_invalid(self, form):  # type: ignore[no-untyped-def]
+        if form.has_error("old_password", "password_incorrect"):
+            locked = identification.authentication_failed(
+                self.request, self.request.user, identification.CHECK_OLD_PASSWORD
+            )
+            if locked:
+                return locked_out(self.request)
+        return super().form_invalid(form)
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        forced = identification.password_change_reason(self.request.user)
+        response = super().form_valid(form)
+        audit.record(Action.PASSWORD_CHANGE, request=self.request, obj=self.request.user)
+        if forced is None:
+            return response
+        messages.success(self.request, _("密码已修改。"))
+        identification.release_notice(self.request)
+        return HttpResponseRedirect(next_url(self.request))
+
+
+def totp_secret(device: TOTPDevice) -> str:
+    """The device's key as authenticator apps take it by hand: base32 in groups of four."""
+    secret = b32encode(device.bin_key).decode("ascii").rstrip("=")
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def totp_qr_svg(device: TOTPDevice) -> str:
+    """The otpauth:// address as an inline SVG QR code, drawn here (segno): nothing leaves the
+    server."""
+    qr = segno.make(device.config_url, error="m", micro=False)
+    return qr.svg_inline(scale=4, title=_("动态口令二维码"), svgclass="otp-qr")
+
+
+def second_factor_done(request: HttpRequest, device: TOTPDevice) -> HttpResponse:
+    otp_login(request, device)
+    request.session.pop(identification.SESSION_OTP_STEP, None)
+    identification.release_notice(request)
+    return HttpResponseRedirect(next_url(request))
+
+
+@never_cache
+@sensitive_post_parameters("token")
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    """绑定认证器: the secret as a QR code and as text; a code from the app confirms it. A
+    session not yet verified may not replace a device it already has."""
+    user = request.user
+    existing = identification.confirmed_device(user)
+    if existing is not None and not user.is_verified():
+        return redirect(with_next("otp_verify", request))
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by(
+        "-id"
+    ).first() or TOTPDevice.objects.create(user=user, name=_("认证器"), confirmed=False)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            with transaction.atomic():
+                TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+            audit.record(Action.OTP, request=request, obj=user, detail=_("绑定认证器"))
+            messages.success(
+                request, _("认证器已绑定。以后登录时，输入密码后还需输入认证器上的动态口令。")
+            )
+            return second_factor_done(request, device)
+        audit.record(
+            Action.OTP,
+            request=request,
+            obj=user,
+            result=Result.FAILURE,
+            detail=_("绑定认证器时动态口令错误"),
+        )
+        form.add_error("token", _("动态口令不正确，请核对手机时间后输入最新的6位数字。"))
+    return render(
+        request,
+        "registration/otp_setup.html",
+        {
+            "form": form,
+            "qr_svg": totp_qr_svg(device),
+            "secret": totp_secret(device),
+            "replacing": existing is not None,
+            "required": identification.otp_required(user),
+            "next": request.GET.get("next", ""),
+        },
+    )
+
+
+@never_cache
+@sensitive_post_parameters("token")
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    """输入动态口令, after the password: a wrong code counts as a failed login (django-axes)."""
+    user = request.user
+    device = identification.confirmed_device(user)
+    if device is None:
+        return redirect(with_next("otp_setup", request))
+    if user.is_verified():
+        return HttpResponseRedirect(next_url(request))
+    if request.method == "POST" and identification.is_locked(request, user):
+        return sign_out_locked(request)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        allowed, _info = device.verify_is_allowed()
+        if not allowed:
+            audit.record(
+                Action.OTP,
+                request=request,
+                obj=user,
+                result=Result.REFUSED,
+                detail=_("动态口令尝试过于频繁"),
+            )
+            form.add_error("token", _("尝试过于频繁，请稍等几秒后再输入。"))
+        else:
+            verified = verify_token(user, device.persistent_id, form.cleaned_data["token"])
+            if verified is not None:
+                audit.record(Action.OTP, request=request, obj=user, detail=_("动态口令验证通过"))
+                return second_factor_done(request, verified)
+            if identification.authentication_failed(request, user, identification.CHECK_OTP):
+                return locked_out(request)
+            form.add_error("token", _("动态口令不正确，请输入认证器上最新的6位数字。"))
+    return render(
+        request, "registration/otp_verify.html", {"form": form, "next": request.GET.get("next", "")}
+    )

@@ -79,6 +79,21 @@ class XiageAdminSite(admin.AdminSite):
         # One login page for the whole app.
         return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
 
+    def password_change(
+        self, request: HttpRequest, extra_context: dict | None = None
+    ) -> HttpResponse:
+        # The site's 修改密码 (accounts.views): a wrong old password counts towards the lockout.
+        from django.contrib.admin.forms import AdminPasswordChangeForm
+
+        from accounts.views import PasswordChangeView
+
+        request.current_app = self.name
+        return PasswordChangeView.as_view(
+            form_class=AdminPasswordChangeForm,
+            success_url=reverse("admin:password_change_done", current_app=self.name),
+            extra_context={**self.each_context(request), **(extra_context or {})},
+        )(request)
+
     def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[dict]:
         """The lists a person's work uses (accounts.permissions), 日常填报 first, in work order."""
         apps = list(self._build_app_dict(request, app_label).values())

@@ -119,6 +119,8 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "accounts.axes_config.AxesConfig",  # django-axes, named in Chinese
+    "django_otp",
+    "accounts.otp_config.TOTPConfig",  # django-otp's TOTP devices, named in Chinese
     "accounts",
     "indicators",
     "plans",
@@ -137,8 +139,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): no query unless the session holds a verified device.
+    "django_otp.middleware.OTPMiddleware",
     "xiage.middleware.IdleSessionMiddleware",
     "xiage.middleware.LoginRequiredMiddleware",
+    # 身份鉴别: the second factor, then a forced or expired password, before any other page.
+    "accounts.middleware.IdentificationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -191,10 +197,21 @@ LOGIN_REDIRECT_URL = "inbox:todo"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # 等保 level 3: at least 8 characters from at least three of the four classes.
+    {"NAME": "accounts.validators.ComplexityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.PasswordHistoryValidator"},
 ]
+# A password older than PASSWORD_MAX_AGE_DAYS (0: never) must be changed before anything else;
+# the last PASSWORD_HISTORY_COUNT passwords may not be chosen again.
+PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90)
+PASSWORD_HISTORY_COUNT = env_int("PASSWORD_HISTORY_COUNT", 5)
+# The second factor (TOTP, any authenticator app, offline): required for the admin roles when
+# OTP_REQUIRED_FOR_ADMINS (default: on in production, off with DEBUG, so the demo accounts of
+# `make run` sign in with a password alone); anyone may enrol at 动态口令.
+OTP_REQUIRED_FOR_ADMINS = env_bool("OTP_REQUIRED_FOR_ADMINS", not DEBUG)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "下各镇指标跟踪")
 
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "zh-hans")
 LANGUAGES = [("zh-hans", _("简体中文"))]
@@ -261,6 +278,15 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_USERNAME_CALLABLE = "accounts.views.axes_username"
 AXES_VERBOSE = False
+# Never keep a typed password or code in axes' records of failed attempts.
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "old_password",
+    "new_password1",
+    "new_password2",
+    "token",
+]
 
 LOGGING = {
     "version": 1,

@@ -11,9 +11,12 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password_change/",
-        auth_views.PasswordChangeView.as_view(),
+        account_views.PasswordChangeView.as_view(),
         name="password_change",
     ),
+    # The second factor (TOTP): enrol an authenticator app, and its code after the password.
+    path("accounts/otp/", account_views.otp_setup, name="otp_setup"),
+    path("accounts/otp/verify/", account_views.otp_verify, name="otp_verify"),
     path(
         "accounts/password_change/done/",
         auth_views.PasswordChangeDoneView.as_view(),

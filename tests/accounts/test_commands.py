@@ -21,11 +21,11 @@ def test_seed_creates_the_offices_the_document_implies_and_is_idempotent():
 
 def test_demo_setup_creates_the_three_demo_accounts(settings, tmp_path, monkeypatch, capsys):
     settings.DEBUG = True
-    monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-for-test")
+    monkeypatch.setenv("DEMO_PASSWORD", "Demo-pass-for-test")
     call_command("seed")
     call_command("demo_setup")
     out = capsys.readouterr().out
-    assert "demo-pass-for-test" in out
+    assert "Demo-pass-for-test" in out
     admin = User.objects.get(username="admin")
     leader = User.objects.get(username="leader")
     clerk = User.objects.get(username="clerk")
@@ -34,7 +34,7 @@ def test_demo_setup_creates_the_three_demo_accounts(settings, tmp_path, monkeypa
     assert clerk.role_names == {"录入员"} and clerk.office.name == "经济发展办"
     reviewer = User.objects.get(username="reviewer")
     assert reviewer.role_names == {"审核员"} and reviewer.office == clerk.office
-    assert clerk.check_password("demo-pass-for-test")
+    assert clerk.check_password("Demo-pass-for-test")
     clerk.set_password("changed-by-the-clerk")
     clerk.save()
     call_command("demo_setup")  # a second run keeps the users as they are

@@ -121,6 +121,9 @@ def test_an_admin_creates_a_clerk_through_the_admin_who_can_then_log_in(
     assert user.role_names == {"录入员"}
     admin_client_role.logout()
     assert log_in(client, "wangfang", "Xiage-2024-strong")
+    # The admin chose this password: it is changed first (tests/accounts/test_identification.py).
+    assert client.get("/admin/")["Location"].startswith("/accounts/password_change/")
+    User.objects.filter(username="wangfang").update(password_must_change=False)
     assert client.get("/admin/").status_code == 200
 
 

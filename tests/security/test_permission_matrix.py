@@ -145,6 +145,8 @@ EXPECTED: dict[str, tuple[int, int, int, int, int]] = {
     "inbox:todo": (302, 200, 200, 200, 200),
     "login": (200, 200, 200, 200, 200),
     "logout": (302, 405, 405, 405, 405),
+    "otp_setup": (302, 200, 200, 200, 200),  # anyone may enrol an authenticator app
+    "otp_verify": (302, 302, 302, 302, 302),  # no device enrolled: sent to otp_setup
     "password_change": (302, 200, 200, 200, 200),
     "password_change_done": (302, 200, 200, 200, 200),
     "reports:briefing": (302, 200, 200, 200, 200),

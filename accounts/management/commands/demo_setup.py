@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
@@ -15,6 +17,13 @@ class Command(BaseCommand):
         if not Office.objects.filter(code=DEMO_OFFICE_CODE).exists():
             raise CommandError("尚未导入科室，请先运行 manage.py seed。")
         password = demo_password()
+        try:
+            validate_password(password)
+        except ValidationError as error:
+            raise CommandError(
+                "演示账号密码不符合密码规则（DEMO_PASSWORD 或 var/demo-password.txt）："
+                + "".join(error.messages)
+            ) from error
         accounts = demo_accounts_ensure(password=password)
         self.stdout.write("演示账号（Demo accounts）:")
         for user, created in accounts:
