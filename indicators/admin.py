@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import permissions
+from accounts import audit, permissions
 from accounts.permissions import OfficeScopedAdmin
 from indicators import excel, periods, review, selectors, services
 from indicators.forms import FigureAdminForm, ReportFormSet, ReportPeriodForm, default_period_data
@@ -75,6 +75,19 @@ class IndicatorAdmin(OfficeScopedAdmin):
 
 
 IMPORT_SESSION_KEY = "figure_import"
+
+
+def _record_import(
+    request: HttpRequest, subject: str, filename: str, outcome: str, refused: bool = False
+) -> None:
+    """An Excel import in the security log: the office and month, the file, what came of it."""
+    audit.record(
+        audit.Action.IMPORT,
+        request=request,
+        obj=subject,
+        result=audit.Result.REFUSED if refused else audit.Result.SUCCESS,
+        detail=_("文件：%(name)s；%(outcome)s") % {"name": filename[:100], "outcome": outcome},
+    )
 
 
 class FigureRevisionInline(admin.TabularInline):
@@ -420,13 +433,20 @@ class FigureAdmin(FrozenMonthAdminMixin, VersionedAdminMixin, OfficeScopedAdmin)
         try:
             preview = excel.read_upload(upload, request.user)
         except excel.ImportRefused as exc:
+            _record_import(request, exc.subject, upload.name, exc.summary, refused=True)
             context["refused"] = exc.errors
             return TemplateResponse(request, template, context)
         frozen = review.frozen_states([preview.office.pk], preview.year, preview.month)
         if frozen:
             state = frozen[preview.office.pk]
             context["refused"] = [review.frozen_message(state, preview.year, preview.month)]
+            _record_import(
+                request, preview.subject, upload.name, context["refused"][0], refused=True
+            )
             return TemplateResponse(request, template, context)
+        if preview.errors:
+            problem = _("%(count)d处错误，不能确认") % {"count": len(preview.errors)}
+            _record_import(request, preview.subject, upload.name, problem, refused=True)
         request.session[IMPORT_SESSION_KEY] = {
             "office": preview.office.pk,
             "year": preview.year,
@@ -446,14 +466,20 @@ class FigureAdmin(FrozenMonthAdminMixin, VersionedAdminMixin, OfficeScopedAdmin)
         )
         if office is None:
             context["refused"] = [_("没有待确认的导入，请重新上传文件。")]
+            _record_import(request, "", "", context["refused"][0], refused=True)
             return TemplateResponse(request, template, context)
+        filename = pending["filename"]
+        subject = f"{office.name} {periods.period_label(pending['year'], pending['month'])}"
         try:
             preview = excel.build_preview(office, pending["year"], pending["month"], pending["raw"])
         except excel.ImportRefused as exc:
+            _record_import(request, subject, filename, exc.summary, refused=True)
             context["refused"] = exc.errors
             return TemplateResponse(request, template, context)
         if preview.errors:
-            context.update(preview=preview, filename=pending["filename"])
+            problem = _("%(count)d处错误，不能确认") % {"count": len(preview.errors)}
+            _record_import(request, subject, filename, problem, refused=True)
+            context.update(preview=preview, filename=filename)
             return TemplateResponse(request, template, context)
         entries = [
             services.FigureEntry(
@@ -476,8 +502,21 @@ class FigureAdmin(FrozenMonthAdminMixin, VersionedAdminMixin, OfficeScopedAdmin)
             )
         except (services.ConcurrentEdit, review.MonthLocked) as exc:
             context["refused"] = [_("全部未保存。"), *exc.messages]
+            _record_import(request, subject, filename, "；".join(exc.messages), refused=True)
             return TemplateResponse(request, template, context)
         del request.session[IMPORT_SESSION_KEY]
+        _record_import(
+            request,
+            subject,
+            filename,
+            _("%(rows)d行：新增%(created)d条，修改%(changed)d条，修订%(revised)d条")
+            % {
+                "rows": len(preview.rows),
+                "created": result.created,
+                "changed": result.changed,
+                "revised": result.revised,
+            },
+        )
         messages.success(
             request,
             _("导入完成：新增%(created)d条，修改%(changed)d条，修订%(revised)d条。")

@@ -4,12 +4,21 @@ The import reads only what the template wrote (a hidden sheet names the office a
 anything else — not an xlsx, too large, merged or shifted headers, formulas, text in number
 cells, unknown indicators — is refused with a Chinese message naming row and column, and
 nothing is saved. Values go through the same FigureRowForm as the monthly report form.
+
+An upload costs what the template costs, whatever it expands to: indicators/xlsx_check.py
+checks the archive before anything is parsed (its parts, their uncompressed sizes and ratio,
+their XML elements); the 月报 sheet may hold only so many elements more than the template's
+rows need, and it is read streamed (openpyxl read_only), seven columns and as many rows as the
+template has plus a margin; past those rows only empty cells are accepted. Every cell must be
+a value: a formula anywhere in the read area refuses the file.
 """
 
 from __future__ import annotations
 
 import io
+import time
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -22,11 +31,20 @@ from openpyxl.utils import get_column_letter
 
 from accounts import permissions
 from accounts.models import Office, User
-from indicators import periods, selectors
+from indicators import periods, selectors, xlsx_check
 from indicators.forms import FigureRowForm
 from indicators.models import Category, Figure
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+# How far the sheets are read (the archive itself is checked first: indicators/xlsx_check.py).
+MAX_META_ELEMENTS = 1_000  # the hidden _meta sheet (three rows)
+SHEET_BASE_ELEMENTS = 10_000  # the 月报 sheet: this, and
+SHEET_ROW_ELEMENTS = 40  # this for each indicator of the template
+EXTRA_ROWS = 50  # rows read past the template's indicator rows (inserted blank lines etc.)
+LAST_ROW = 1_048_576  # Excel's last row; nothing past it is read
+MAX_CELL_CHARS = 500  # as long as a 情况说明 may be
+MAX_LISTED_ERRORS = 50
+READ_SECONDS = 10.0  # far under the worker timeout; the limits above keep a read near 1 s
 META_SHEET = "_meta"
 SHEET = "月报"
 HEADER_ROW = 3
@@ -37,11 +55,29 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ImportRefused(Exception):
-    """The whole file is refused; `errors` say why in Chinese."""
+    """The whole file is refused; `errors` say why in Chinese (the first MAX_LISTED_ERRORS,
+    then how many more). `subject` names the office and month once the file has told them."""
 
-    def __init__(self, errors: list[str]) -> None:
-        super().__init__("; ".join(errors))
-        self.errors = errors
+    def __init__(self, errors: list[str], subject: str = "") -> None:
+        self.total = len(errors)
+        self.errors = list_errors(errors)
+        self.subject = subject
+        super().__init__("; ".join(self.errors))
+
+    @property
+    def summary(self) -> str:
+        """The first reason, and how many there are (for the security log)."""
+        if self.total <= 1:
+            return self.errors[0] if self.errors else ""
+        return _("%(first)s（共%(count)d处错误）") % {"first": self.errors[0], "count": self.total}
+
+
+def list_errors(errors: list[str]) -> list[str]:
+    """The first MAX_LISTED_ERRORS errors, and a line counting the rest."""
+    if len(errors) <= MAX_LISTED_ERRORS:
+        return list(errors)
+    rest = len(errors) - MAX_LISTED_ERRORS
+    return [*errors[:MAX_LISTED_ERRORS], _("另有%(count)d处错误未列出。") % {"count": rest}]
 
 
 def template_workbook(office: Office, year: int, month: int) -> bytes:
@@ -123,8 +159,18 @@ class ImportPreview:
     raw: list[dict[str, str]]  # what the file said, kept in the session until confirmed
 
     @property
+    def subject(self) -> str:
+        """The office and month, as the security log names an import."""
+        return f"{self.office.name} {periods.period_label(self.year, self.month)}"
+
+    @property
     def errors(self) -> list[str]:
         return [error for row in self.rows for error in row.errors]
+
+    @property
+    def listed_errors(self) -> list[str]:
+        """What the page lists above the rows: the first errors and a count of the rest."""
+        return list_errors(self.errors)
 
     @property
     def warnings(self) -> list[str]:
@@ -150,63 +196,207 @@ def read_upload(upload: Any, user: User) -> ImportPreview:
     name = getattr(upload, "name", "") or ""
     if upload.size > MAX_UPLOAD_BYTES:
         raise ImportRefused([_("文件过大（超过2MB）。请使用本系统下载的模板。")])
-    data = upload.read()
+    data = upload.read(MAX_UPLOAD_BYTES + 1)
     if not name.lower().endswith(".xlsx") or not zipfile.is_zipfile(io.BytesIO(data)):
         raise ImportRefused([_("文件不是Excel（.xlsx）文件。请使用本系统下载的模板。")])
     try:
-        book = load_workbook(io.BytesIO(data), data_only=False)
+        counts = xlsx_check.check_archive(data)
+    except xlsx_check.ArchiveRefused as exc:
+        raise ImportRefused([exc.message]) from exc
+    deadline = time.monotonic() + READ_SECONDS
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise ImportRefused([_("无法读取该Excel文件，文件可能已损坏。")]) from exc
+    try:
+        return _read_book(book, user, counts, deadline)
+    except READ_ERRORS as exc:  # a damaged part shows only when its rows are read
+        raise ImportRefused([_("无法读取该Excel文件，文件可能已损坏。")]) from exc
+    finally:
+        book.close()
+
+
+# What openpyxl raises for broken XML (SyntaxError: ElementTree's ParseError), a shared-string
+# index out of range, a bad date serial, a truncated or corrupt part.
+READ_ERRORS = (
+    ValueError,
+    KeyError,
+    IndexError,
+    TypeError,
+    AttributeError,
+    SyntaxError,
+    OverflowError,
+    EOFError,
+    OSError,
+    zlib.error,
+    zipfile.BadZipFile,
+)
+
+
+def _elements(book: Any, title: str, counts: dict[str, int]) -> int:
+    """The XML elements of one sheet, as check_archive counted them (all of the largest part,
+    should openpyxl ever stop telling a read-only sheet's part)."""
+    path = getattr(book[title], "_worksheet_path", None)
+    return counts[path] if path in counts else max(counts.values(), default=0)
+
+
+def _read_book(book: Any, user: User, counts: dict[str, int], deadline: float) -> ImportPreview:
     if SHEET not in book.sheetnames or META_SHEET not in book.sheetnames:
         raise ImportRefused([_("不是本系统下载的月报模板（缺少“月报”工作表）。")])
-    meta = {row[0]: row[1] for row in book[META_SHEET].iter_rows(values_only=True) if row}
+    if _elements(book, META_SHEET, counts) > MAX_META_ELEMENTS:
+        raise ImportRefused([_("不是本系统下载的月报模板。")])
+    meta = {
+        row[0]: row[1]
+        for row in book[META_SHEET].iter_rows(max_row=10, max_col=2, values_only=True)
+        if row and isinstance(row[0], str)
+    }
     if meta.get("kind") != TEMPLATE_KIND:
         raise ImportRefused([_("不是本系统下载的月报模板。")])
-    office = permissions.writable_offices(user).filter(code=meta.get("office")).first()
+    office = permissions.writable_offices(user).filter(code=str(meta.get("office"))).first()
     if office is None:
         raise ImportRefused([_("您无权导入该模板所属科室的数据，或科室不存在。")])
     try:
         year, month = periods.parse_period(str(meta.get("period", "")))
     except periods.PeriodError as exc:
         raise ImportRefused([str(exc)]) from exc
+    subject = f"{office.name} {periods.period_label(year, month)}"  # as ImportPreview.subject
     if periods.is_future(year, month):
-        raise ImportRefused([_("不能导入未来月份的数据。")])
-    return _read_sheet(book[SHEET], office, year, month)
-
-
-def _read_sheet(sheet: Any, office: Office, year: int, month: int) -> ImportPreview:
-    problems: list[str] = []
-    if sheet.merged_cells.ranges:
-        merged = "、".join(str(r) for r in list(sheet.merged_cells.ranges)[:3])
-        problems.append(_("表格中有合并单元格（%(cells)s），请使用原模板。") % {"cells": merged})
-    header = [_cell_text(cell.value) for cell in sheet[HEADER_ROW][: len(HEADERS)]]
-    if header != HEADERS:
-        problems.append(
-            _("第%(row)d行表头应为“%(expected)s”，实际为“%(actual)s”。表头不能移动或改动。")
-            % {"row": HEADER_ROW, "expected": "、".join(HEADERS), "actual": "、".join(header)}
-        )
-    if problems:
-        raise ImportRefused(problems)
+        raise ImportRefused([_("不能导入未来月份的数据。")], subject)
     by_code = {row.indicator.code: row for row in selectors.report_rows(office, year, month)}
+    indicators = len(by_code)
+    if _elements(book, SHEET, counts) > SHEET_BASE_ELEMENTS + SHEET_ROW_ELEMENTS * indicators:
+        raise ImportRefused(
+            [
+                _(
+                    "“月报”工作表的内容远多于模板（模板有%(count)d个指标），"
+                    "不是本系统的模板，未读取。请使用原模板，不要粘贴大片内容或格式。"
+                )
+                % {"count": indicators}
+            ],
+            subject,
+        )
+    try:
+        return _read_sheet(book[SHEET], office, year, month, by_code, deadline)
+    except ImportRefused as exc:
+        exc.subject = subject
+        raise
+
+
+COLUMN_NAMES = dict(enumerate(HEADERS, start=1))
+
+
+def _formula_message(line: int, column: int) -> str:
+    if column in (VALUE_COL, GROWTH_COL):
+        return _("第%(line)d行“%(column)s”是公式，请填写数值。") % {
+            "line": line,
+            "column": COLUMN_NAMES[column],
+        }
+    if line > HEADER_ROW:
+        return _("第%(line)d行“%(column)s”是公式。文件中不能有公式，请直接填写内容。") % {
+            "line": line,
+            "column": COLUMN_NAMES[column],
+        }
+    return _("单元格%(cell)s是公式。文件中不能有公式，请使用原模板。") % {
+        "cell": f"{get_column_letter(column)}{line}"
+    }
+
+
+def _short(text: str, length: int = 30) -> str:
+    """A cell's text as a message quotes it."""
+    return text if len(text) <= length else text[:length] + "…"
+
+
+def _is_formula(cell: Any) -> bool:
+    value = cell.value
+    return getattr(cell, "data_type", None) == "f" or (
+        isinstance(value, str) and value.startswith("=")
+    )
+
+
+def _read_sheet(
+    sheet: Any, office: Office, year: int, month: int, by_code: dict[str, Any], deadline: float
+) -> ImportPreview:
+    """Read the 月报 sheet streamed: its seven columns, as far as the template's rows plus
+    EXTRA_ROWS. Past that only emptiness is accepted: reading stops at the first value."""
+    last_read = HEADER_ROW + len(by_code) + EXTRA_ROWS
+    problems: list[str] = []
     raw: list[dict[str, str]] = []
     seen: set[str] = set()
-    for line, cells in enumerate(sheet.iter_rows(min_row=HEADER_ROW + 1), start=HEADER_ROW + 1):
-        values = [cell.value for cell in cells[:NOTE_COL]] + [None] * (NOTE_COL - len(cells))
-        if all(v is None or _cell_text(v) == "" for v in values):
+    header: list[str] = []
+    empty: Any = None
+    rows = sheet.iter_rows(min_row=1, max_row=LAST_ROW, max_col=NOTE_COL)
+    for line, cells in enumerate(rows, start=1):
+        if line % 1000 == 0 and time.monotonic() > deadline:
+            raise ImportRefused([_("文件内容过多，无法在规定时间内读完，未读取。请使用原模板。")])
+        if line > last_read:
+            # openpyxl fills a gap between two rows of the file with one and the same tuple.
+            if cells is empty or all(
+                cell.value is None or _cell_text(cell.value) == "" for cell in cells
+            ):
+                empty = cells
+                continue
+            problems.append(
+                _(
+                    "第%(line)d行还有内容，超出了模板的范围（模板有%(count)d个指标，"
+                    "读到第%(last)d行为止）。请使用原模板，不要在表格下方添加内容。"
+                )
+                % {"line": line, "count": len(by_code), "last": last_read}
+            )
+            break
+        cells = tuple(cells) + (None,) * (NOTE_COL - len(cells))
+        formulas = [
+            column
+            for column, cell in enumerate(cells, start=1)
+            if cell is not None and _is_formula(cell)
+        ]
+        problems += [_formula_message(line, column) for column in formulas]
+        values = [
+            cell.value if cell is not None and not _is_formula(cell) else None for cell in cells
+        ]
+        if line == HEADER_ROW:
+            header = [_cell_text(value) for value in values[: len(HEADERS)]]
+            if header != HEADERS:
+                raise ImportRefused(
+                    [
+                        _(
+                            "第%(row)d行表头应为“%(expected)s”，实际为“%(actual)s”。"
+                            "表头不能移动或改动。"
+                        )
+                        % {
+                            "row": HEADER_ROW,
+                            "expected": "、".join(HEADERS),
+                            "actual": "、".join(_short(text) for text in header),
+                        }
+                    ]
+                )
+        if line <= HEADER_ROW or (
+            not formulas and all(v is None or _cell_text(v) == "" for v in values)
+        ):
+            continue
+        long = [
+            (column, len(value))
+            for column, value in enumerate(values, start=1)
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARS
+        ]
+        if long:
+            problems += [
+                _("第%(line)d行“%(column)s”内容过长（%(length)d个字符，最多%(limit)d个）。")
+                % {
+                    "line": line,
+                    "column": COLUMN_NAMES[column],
+                    "length": length,
+                    "limit": MAX_CELL_CHARS,
+                }
+                for column, length in long
+            ]
             continue
         code = _cell_text(values[0])
-        for column, cell in zip(
-            ("本期数", "同比增长（%）"), cells[VALUE_COL - 1 : GROWTH_COL], strict=False
-        ):
-            if cell.data_type == "f":
-                problems.append(
-                    _("第%(line)d行“%(column)s”是公式，请填写数值。")
-                    % {"line": line, "column": column}
-                )
+        if 1 in formulas:
+            continue  # said above; the code is not known
         if code not in by_code:
             problems.append(
                 _("第%(line)d行：代码“%(code)s”不是%(office)s的指标。")
-                % {"line": line, "code": code, "office": office.name}
+                % {"line": line, "code": _short(code), "office": office.name}
             )
             continue
         if code in seen:
@@ -222,6 +412,13 @@ def _read_sheet(sheet: Any, office: Office, year: int, month: int) -> ImportPrev
                 "note": _cell_text(values[NOTE_COL - 1]),
                 "version": str(by_code[code].figure.version if by_code[code].figure else 0),
             }
+        )
+    if not header:
+        raise ImportRefused(
+            [
+                _("第%(row)d行表头应为“%(expected)s”，实际为空。表头不能移动或改动。")
+                % {"row": HEADER_ROW, "expected": "、".join(HEADERS)}
+            ]
         )
     if problems:
         raise ImportRefused(problems)
