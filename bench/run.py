@@ -408,6 +408,175 @@ def import_and_export(scale: Scale, last_year: int, last_month: int) -> dict:
     return {"import_s": import_seconds, "export_s": export_seconds, "export_bytes": len(content)}
 
 
+def memory_growth(function) -> tuple[object, float]:
+    """Run `function`; return its result and how many MB more the process held at its peak
+    (Linux: the kernel's high-water mark, reset first, over the resident size before)."""
+
+    def status(field: str) -> int:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1]) * 1024
+        raise LookupError(field)
+
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        before = status("VmRSS")
+    except OSError:  # not Linux: Python's own allocations, as tracemalloc sees them
+        import tracemalloc
+
+        tracemalloc.start()
+        try:
+            result = function()
+            return result, tracemalloc.get_traced_memory()[1] / 2**20
+        finally:
+            tracemalloc.stop()
+    result = function()
+    return result, (status("VmHWM") - before) / 2**20
+
+
+def hostile_files(handles: dict, last_year: int, last_month: int) -> dict[str, bytes]:
+    """The hostile uploads of tests/indicators/hostile_files.py, made from the template of the
+    bench clerk's office; the last one holds every limit at once, each just under it."""
+    from openpyxl import load_workbook
+
+    from indicators import excel, xlsx_check
+    from tests.indicators import hostile_files as hostile
+
+    office = handles["office"]
+    template = excel.template_workbook(office, last_year, last_month)
+    book = load_workbook(io.BytesIO(template))
+    book["月报"]["G4"] = '=A4&"说明"'
+    buffer = io.BytesIO()
+    book.save(buffer)
+    rows = len(book["月报"]["A"]) - excel.HEADER_ROW
+    return {
+        "1.5 MB expanding to 1.5 GB": hostile.expansion_bomb(template),
+        "13 million rows": hostile.many_rows(template),
+        "60,000 unknown codes": hostile.unknown_codes(template),
+        "a formula in 情况说明": buffer.getvalue(),
+        "a formatted cell at row 1,048,576": hostile.formatted_cell_at_last_row(template),
+        "every limit at once": hostile.worst_within_limits(
+            template,
+            xlsx_check.check_archive(template),
+            sheet_elements=excel.SHEET_BASE_ELEMENTS + excel.SHEET_ROW_ELEMENTS * rows,
+            strings_elements=xlsx_check.MAX_STRINGS_ELEMENTS,
+            other_elements=xlsx_check.MAX_OTHER_ELEMENTS,
+        ),
+    }
+
+
+def hostile_reads(files: dict[str, bytes]) -> dict[str, tuple[float, float, str]]:
+    """Each hostile file read as a worker reads an upload: seconds (the better of two), MB
+    more at the peak, and what came of it. The memory is the larger of the process's growth
+    (which freed memory the process already holds can hide) and the peak of what Python
+    allocated for the read (tracemalloc, in a third run)."""
+    import tracemalloc
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accounts.models import User
+    from indicators import excel
+
+    clerk = User.objects.get(username="bench_clerk")
+
+    def read(content: bytes) -> str:
+        try:
+            preview = excel.read_upload(SimpleUploadedFile("hostile.xlsx", content), clerk)
+        except excel.ImportRefused as exc:
+            return f"refused: {exc.errors[0]}"
+        return f"read, {len(preview.rows)} rows"
+
+    results = {}
+    for name, content in files.items():
+        seconds = []
+        for _attempt in range(2):
+            started = time.perf_counter()
+            outcome = read(content)
+            seconds.append(time.perf_counter() - started)
+        _outcome, megabytes = memory_growth(lambda content=content: read(content))
+        tracemalloc.start()
+        try:
+            read(content)
+            traced = tracemalloc.get_traced_memory()[1] / 2**20
+        finally:
+            tracemalloc.stop()
+        results[name] = (min(seconds), max(megabytes, traced), outcome)
+    return results
+
+
+def uploads_at_once(port: int, period: str, leader_cookie: str, files: list[bytes]) -> dict:
+    """Post the hostile files at the same moment to the server (one clerk, three uploads) and
+    time the leader's dashboard until all three are answered."""
+    import re
+    import threading
+    import urllib.request
+    import uuid
+
+    from django.test import Client
+
+    from accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username="bench_clerk"))
+    session = f"sessionid={client.cookies['sessionid'].value}"
+    base = f"http://127.0.0.1:{port}"
+    url = f"{base}/admin/indicators/figure/import/"
+    page = urllib.request.urlopen(urllib.request.Request(url, headers={"Cookie": session}))
+    csrf = re.search(r"csrftoken=([^;]+)", page.headers["Set-Cookie"]).group(1)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.read().decode())[1]
+    uploads: dict[int, tuple[float, bool]] = {}
+    barrier = threading.Barrier(len(files) + 1)
+
+    def post(index: int, content: bytes) -> None:
+        boundary = f"bench-{uuid.uuid4().hex}"
+        disposition = f"--{boundary}\r\nContent-Disposition: form-data; name="
+        body = (
+            (
+                f'{disposition}"csrfmiddlewaretoken"\r\n\r\n{token}\r\n'
+                f'{disposition}"file"; filename="hostile.xlsx"\r\n'
+                "Content-Type: application/octet-stream\r\n\r\n"
+            ).encode()
+            + content
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        request = urllib.request.Request(
+            url,
+            data=body,
+            headers={
+                "Cookie": f"{session}; csrftoken={csrf}",
+                "Content-Type": f"multipart/form-data; boundary={boundary}",
+            },
+        )
+        barrier.wait()
+        started = time.perf_counter()
+        refused = False
+        try:
+            with urllib.request.urlopen(request, timeout=120) as response:
+                refused = response.status == 200 and "文件未导入" in response.read().decode()
+        except OSError:
+            pass  # a 5xx or a dropped connection: not refused
+        finally:
+            uploads[index] = (time.perf_counter() - started, refused)
+
+    threads = [threading.Thread(target=post, args=item) for item in enumerate(files)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    dashboard = urllib.request.Request(
+        f"{base}/?period={period}", headers={"Cookie": f"sessionid={leader_cookie}"}
+    )
+    waits: list[float] = []
+    while len(waits) < 3 or any(thread.is_alive() for thread in threads):
+        started = time.perf_counter()
+        with urllib.request.urlopen(dashboard, timeout=120) as response:
+            response.read()
+            assert response.status == 200
+        waits.append((time.perf_counter() - started) * 1000)
+    for thread in threads:
+        thread.join()
+    return {"uploads": [uploads[i] for i in sorted(uploads)], "dashboard_ms": waits}
+
+
 def start_gunicorn(port: int) -> subprocess.Popen:
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(
@@ -571,6 +740,8 @@ def main() -> None:
     from indicators.models import Figure
 
     figure_count = Figure.objects.count()
+    hostile = hostile_files(handles, last_year, last_month)
+    hostile_read = hostile_reads(hostile)
     port = 8765
     server = start_gunicorn(port)
     try:
@@ -581,6 +752,7 @@ def main() -> None:
         dash_load = wrk(port, f"/?period={period}", scale.wrk_seconds, cookie)
         time.sleep(2)
         minimal_load = wrk(port, "/accounts/password_change/done/", scale.wrk_seconds, cookie)
+        at_once = uploads_at_once(port, period, cookie, list(hostile.values())[:3])
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -590,6 +762,10 @@ def main() -> None:
     growth = ten["dashboard_ms"][0] / one["dashboard_ms"][0]
     built_growth = ten["built_ms"][0] / one["built_ms"][0]
     throughput = dash_load["rps"] / health_load["rps"]
+    worst_seconds = max((v[0], k) for k, v in hostile_read.items())
+    worst_memory = max((v[1], k) for k, v in hostile_read.items())
+    for name, (seconds, megabytes, outcome) in hostile_read.items():
+        print(f"hostile upload {name}: {seconds:.2f} s, +{megabytes:.1f} MB, {outcome[:60]}")
     rows = [
         (
             "dataset",
@@ -652,6 +828,25 @@ def main() -> None:
             f"{io_figures['import_s']:.2f} s",
             "≤ 10 s",
             io_figures["import_s"] <= 10,
+        ),
+        (
+            f"worst-case hostile upload, of {len(hostile_read)} (expansion to 1.5 GB, "
+            "13 million rows, 60,000 codes, a formula, a formatted last row, every limit at once)",
+            f"{worst_seconds[0]:.2f} s ({worst_seconds[1]}); "
+            f"+{worst_memory[0]:.1f} MB ({worst_memory[1]})",
+            "≤ 2 s, ≤ 200 MB more",
+            worst_seconds[0] <= 2 and worst_memory[0] <= 200,
+        ),
+        (
+            "three hostile uploads posted at once (gunicorn, 3 workers), and the dashboard "
+            "meanwhile",
+            "refused in "
+            + " / ".join(f"{s:.2f}" for s, _refused in at_once["uploads"])
+            + f" s; dashboard at most {max(at_once['dashboard_ms']):.0f} ms "
+            f"({len(at_once['dashboard_ms'])} requests)",
+            "each refused ≤ 2 s; dashboard ≤ 2 s",
+            all(refused and s <= 2 for s, refused in at_once["uploads"])
+            and max(at_once["dashboard_ms"]) <= 2000,
         ),
         (
             "export the year (xlsx)",
