@@ -114,12 +114,15 @@ MERGE_RE = re.compile(rb"<(?:[\w.-]+:)?mergeCell\s[^>]*?ref=[\"']([A-Za-z0-9:$]{
 
 def _scan_part(archive: zipfile.ZipFile, part: zipfile.ZipInfo, merged: list[str]) -> int:
     """XML elements in one part (start tags: every '<' that is not '</'; comments and the
-    declaration count too), and the first merged ranges of a sheet."""
+    declaration count too), and the first merged ranges of a sheet. A DTD refuses the file."""
     count, tail = 0, b""
     with archive.open(part) as stream:
         while chunk := stream.read(1 << 20):
             # A '</' cut between two chunks counts as an element: one too many, harmless.
             count += chunk.count(b"<") - chunk.count(b"</")
+            if b"<!DOCTYPE" in tail + chunk or b"<!ENTITY" in tail + chunk:
+                # No part of an xlsx has a DTD; its entities would expand past every count here.
+                raise ArchiveRefused(_("文件中含有文档类型定义（DTD），不是本系统的模板，未读取。"))
             if len(merged) < 3 and b"mergeCell" in tail + chunk:
                 for match in MERGE_RE.finditer(tail + chunk):
                     ref = match.group(1).decode().replace("$", "")

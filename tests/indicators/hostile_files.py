@@ -339,3 +339,15 @@ def text_cell(template: bytes, cell: str, text: str) -> bytes:
     row = re.sub(rb'<c r="%s"[^>]*?(/>|>.*?</c>)' % cell.encode(), b"", xml[start:end])
     new = b'<c r="%s" t="inlineStr"><is><t>%s</t></is></c>' % (cell.encode(), text.encode())
     return rebuild(template, {SHEET_PART: xml[:start] + row + new + xml[end:]})
+
+
+def entity_expansion(template: bytes, references: int = 2_000) -> bytes:
+    """A DTD whose 10,000-character entity the 情况说明 cell repeats `references` times:
+    20 MB of text from a few kilobytes of XML (the parser's own limit allows a hundredfold)."""
+    xml = template_parts(template)[SHEET_PART]
+    doctype = b'<!DOCTYPE worksheet [<!ENTITY a "%s">]>' % (b"x" * 10_000)
+    start = xml.index(b'<row r="4"')
+    end = xml.index(b"</row>", start)
+    row = re.sub(rb'<c r="G4"[^>]*?(/>|>.*?</c>)', b"", xml[start:end])
+    cell = b'<c r="G4" t="inlineStr"><is><t>%s</t></is></c>' % (b"&a;" * references)
+    return rebuild(template, {SHEET_PART: doctype + xml[:start] + row + cell + xml[end:]})

@@ -141,6 +141,10 @@ HOSTILE = {
         lambda t: hostile.many_parts(t, 100),
         "文件中的部件过多（110个，最多100个），不是本系统的模板，未读取。",
     ),
+    "entities of a DTD": (
+        hostile.entity_expansion,
+        "文件中含有文档类型定义（DTD），不是本系统的模板，未读取。",
+    ),
     "a part that states a tenth of its size": (
         hostile.understated_size,
         "无法读取该Excel文件，文件可能已损坏。",
