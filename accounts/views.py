@@ -137,6 +137,28 @@ def totp_qr_svg(device: TOTPDevice) -> str:
     return qr.svg_inline(scale=4, title=_("动态口令二维码"), svgclass="otp-qr")
 
 
+def device_to_enrol(user) -> TOTPDevice:  # type: ignore[no-untyped-def]
+    """The device being enrolled: the same secret however often the page is opened."""
+    waiting = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+    return waiting or TOTPDevice.objects.create(user=user, name=_("认证器"), confirmed=False)
+
+
+def too_many_tries(request: HttpRequest, device: TOTPDevice, form: TokenForm) -> bool:
+    """django-otp's throttle (a growing delay after each wrong code): say so, check nothing."""
+    allowed, _details = device.verify_is_allowed()
+    if allowed:
+        return False
+    audit.record(
+        Action.OTP,
+        request=request,
+        obj=request.user,
+        result=Result.REFUSED,
+        detail=_("动态口令尝试过于频繁"),
+    )
+    form.add_error("token", _("尝试过于频繁，请稍等几秒后再输入。"))
+    return True
+
+
 def second_factor_done(request: HttpRequest, device: TOTPDevice) -> HttpResponse:
     otp_login(request, device)
     request.session.pop(identification.SESSION_OTP_STEP, None)
@@ -153,11 +175,9 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     existing = identification.confirmed_device(user)
     if existing is not None and not user.is_verified():
         return redirect(with_next("otp_verify", request))
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by(
-        "-id"
-    ).first() or TOTPDevice.objects.create(user=user, name=_("认证器"), confirmed=False)
+    device = device_to_enrol(user)
     form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not too_many_tries(request, device, form):
         if device.verify_token(form.cleaned_data["token"]):
             with transaction.atomic():
                 TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
@@ -203,25 +223,14 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and identification.is_locked(request, user):
         return sign_out_locked(request)
     form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        allowed, _info = device.verify_is_allowed()
-        if not allowed:
-            audit.record(
-                Action.OTP,
-                request=request,
-                obj=user,
-                result=Result.REFUSED,
-                detail=_("动态口令尝试过于频繁"),
-            )
-            form.add_error("token", _("尝试过于频繁，请稍等几秒后再输入。"))
-        else:
-            verified = verify_token(user, device.persistent_id, form.cleaned_data["token"])
-            if verified is not None:
-                audit.record(Action.OTP, request=request, obj=user, detail=_("动态口令验证通过"))
-                return second_factor_done(request, verified)
-            if identification.authentication_failed(request, user, identification.CHECK_OTP):
-                return locked_out(request)
-            form.add_error("token", _("动态口令不正确，请输入认证器上最新的6位数字。"))
+    if request.method == "POST" and form.is_valid() and not too_many_tries(request, device, form):
+        verified = verify_token(user, device.persistent_id, form.cleaned_data["token"])
+        if verified is not None:
+            audit.record(Action.OTP, request=request, obj=user, detail=_("动态口令验证通过"))
+            return second_factor_done(request, verified)
+        if identification.authentication_failed(request, user, identification.CHECK_OTP):
+            return locked_out(request)
+        form.add_error("token", _("动态口令不正确，请输入认证器上最新的6位数字。"))
     return render(
         request, "registration/otp_verify.html", {"form": form, "next": request.GET.get("next", "")}
     )

@@ -383,6 +383,22 @@ def test_wrong_codes_lock_the_account_like_wrong_passwords(django_app, clerk):
     assert len(events(SecurityEvent.Action.LOCKOUT)) == 1
 
 
+def test_codes_typed_too_fast_are_not_checked(django_app, clerk):
+    device = enrolled(clerk)
+    with at(2024, 10, 15, 9, 0):
+        log_in(django_app, clerk.username, TEST_PASSWORD)
+        for token in ("000000", code(device)):
+            form = form_with(django_app.get("/accounts/otp/verify/"), "token")
+            form["token"] = token
+            page = form.submit()
+        # the second, right, code came within django-otp's delay after the wrong one
+        assert "尝试过于频繁，请稍等几秒后再输入。" in page.text
+    assert [(e.result, e.detail) for e in events(SecurityEvent.Action.OTP)] == [
+        ("failure", "动态口令错误"),
+        ("refused", "动态口令尝试过于频繁"),
+    ]
+
+
 def test_an_admin_role_must_enrol_when_the_setting_asks(django_app, settings, admin_user, clerk):
     settings.OTP_REQUIRED_FOR_ADMINS = True
     landing = log_in(django_app, admin_user.username, TEST_PASSWORD).maybe_follow()
