@@ -66,9 +66,8 @@ class PasswordHistoryValidator:
         from accounts.models import PasswordHistory
 
         hashes = [user.password] if user.has_usable_password() else []
-        hashes += PasswordHistory.objects.filter(user=user).values_list("password", flat=True)[
-            : self.count
-        ]
+        newest_first = PasswordHistory.objects.filter(user=user).order_by("-id")
+        hashes += newest_first.values_list("password", flat=True)[: self.count]
         if any(check_password(password, encoded) for encoded in dict.fromkeys(hashes)):
             raise ValidationError(
                 _("新密码不能与最近 %(count)d 次使用过的密码相同。") % {"count": self.count},
@@ -81,9 +80,8 @@ class PasswordHistoryValidator:
         from accounts.models import PasswordHistory
 
         PasswordHistory.objects.create(user=user, password=user.password)
-        stale = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[
-            max(self.count, 1) :
-        ]
+        newest_first = PasswordHistory.objects.filter(user=user).order_by("-id")
+        stale = newest_first.values_list("pk", flat=True)[max(self.count, 1) :]
         PasswordHistory.objects.filter(pk__in=list(stale)).delete()
 
     def get_help_text(self) -> str:
