@@ -36,3 +36,8 @@ class AccountsConfig(AppConfig):
             dispatch_uid="accounts.touch_session_on_login",
             weak=False,
         )
+
+        from accounts.sessions import on_login
+
+        # One active session per account (SINGLE_SESSION): a new login ends the others.
+        user_logged_in.connect(on_login, dispatch_uid="accounts.single_session")

@@ -8,6 +8,30 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AxesConfig(AxesAppConfig):
-    """axes ships no zh-hans translation; its strings are translated in the project's locale/."""
+    """axes ships no zh-hans translation; its strings are translated in the project's locale/.
+    Its records name themselves in English ("Attempted Access: <UTC time>") in the admin's
+    titles and breadcrumbs; here they are named in Chinese, at local time."""
 
     verbose_name = _("登录安全")
+
+    def ready(self) -> None:
+        super().ready()
+        for name, words in [
+            ("AccessAttempt", _("%(username)s 的登录尝试（%(ip)s，%(time)s）")),
+            ("AccessLog", _("%(username)s 的登录（%(ip)s，%(time)s）")),
+            ("AccessFailureLog", _("%(username)s 的登录失败（%(ip)s，%(time)s）")),
+        ]:
+            self.get_model(name).__str__ = _namer(words)
+
+
+def _namer(words):  # type: ignore[no-untyped-def]
+    def name(record) -> str:  # type: ignore[no-untyped-def]
+        from django.utils import timezone
+
+        return str(words) % {
+            "username": record.username or "—",
+            "ip": record.ip_address or "—",
+            "time": timezone.localtime(record.attempt_time).strftime("%Y-%m-%d %H:%M:%S"),
+        }
+
+    return name

@@ -1,4 +1,5 @@
-"""Demo accounts for a development machine; never created by a migration or with DEBUG off."""
+"""Demo accounts for a development machine; never created by a migration or with DEBUG off, and
+refused at login when DEBUG is off (accounts.permissions.login_refusal)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import string
 from django.conf import settings
 
 from accounts.models import Office, User
+from accounts.permissions import DEMO_ACCOUNT_MARK
 from accounts.roles import Role
 from accounts.services import user_ensure
 
@@ -34,8 +36,10 @@ def demo_password() -> str:
 
 def demo_accounts_ensure(*, password: str) -> list[tuple[User, bool]]:
     office = Office.objects.get(code=DEMO_OFFICE_CODE)
-    return [
-        user_ensure(username="admin", password=password, roles=[Role.ADMIN], display_name="管理员"),
+    accounts = [
+        user_ensure(
+            username="admin", password=password, roles=[Role.ADMIN], display_name="系统管理员"
+        ),
         user_ensure(
             username="leader", password=password, roles=[Role.LEADER], display_name="镇领导"
         ),
@@ -53,4 +57,21 @@ def demo_accounts_ensure(*, password: str) -> list[tuple[User, bool]]:
             office=office,
             display_name="经发办录入员",
         ),
+        user_ensure(
+            username="security",
+            password=password,
+            roles=[Role.SECURITY],
+            display_name="安全管理员",
+        ),
+        user_ensure(
+            username="auditor",
+            password=password,
+            roles=[Role.AUDITOR],
+            display_name="审计管理员",
+        ),
     ]
+    # Marked even when made by an earlier run, so that none can sign in with DEBUG off.
+    User.objects.filter(pk__in=[user.pk for user, _created in accounts]).update(
+        last_name=DEMO_ACCOUNT_MARK
+    )
+    return accounts

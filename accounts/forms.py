@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.contrib.auth.forms import AdminPasswordChangeForm, AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from accounts import audit, permissions
 from accounts.models import User
 
 
@@ -37,3 +38,25 @@ class AdminPasswordResetForm(AdminPasswordChangeForm):
         if commit:
             user.save()
         return user
+
+
+class LoginForm(AuthenticationForm):
+    """The login form: a right password may still be refused (accounts.permissions.login_refusal:
+    a demo account with DEBUG off), said in Chinese and kept in the security log."""
+
+    refusal = ""
+
+    def confirm_login_allowed(self, user: User) -> None:
+        super().confirm_login_allowed(user)
+        refusal = permissions.login_refusal(user)
+        if refusal:
+            self.refusal = refusal  # said instead of the page's 用户名或密码不正确
+            audit.record(
+                audit.Action.LOGIN,
+                request=self.request,
+                user=user,
+                obj=user,
+                result=audit.Result.REFUSED,
+                detail=refusal,
+            )
+            raise forms.ValidationError(refusal, code="refused")

@@ -7,19 +7,21 @@ another office are filtered out of querysets, so reaching one by URL answers 404
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.roles import Role
+from accounts.roles import ADMIN_ROLES, SOLE_ROLES, Role
 
 if TYPE_CHECKING:
     from accounts.models import Office, User
@@ -43,6 +45,102 @@ def can_enter_data(user: User) -> bool:
 def can_raise_supervision(user: User) -> bool:
     """Leaders and admins raise 督办 items (and send a resolved one back); offices resolve them."""
     return user.is_active and (user.is_admin or user.is_leader)
+
+
+# --- 三权分立: the three administrators --------------------------------------------------------
+
+
+def can_manage_users(user: User) -> bool:
+    """系统管理员 add and change accounts and grant roles (see role_change_refusal)."""
+    return user.is_active and user.is_admin
+
+
+def is_security_admin(user: User) -> bool:
+    """安全管理员 (by the role itself: a superuser is a 系统管理员, not this)."""
+    return user.is_active and user.has_role(Role.SECURITY)
+
+
+def can_manage_lockouts(user: User) -> bool:
+    """Unlock accounts locked out by django-axes, and read the login records."""
+    return is_security_admin(user)
+
+
+def can_manage_sessions(user: User) -> bool:
+    """See who is signed in and end their sessions."""
+    return is_security_admin(user)
+
+
+def can_manage_password_policy(user: User) -> bool:
+    """Read and set the password and second-factor policy, where the app offers it."""
+    return is_security_admin(user)
+
+
+def can_read_security_log(user: User) -> bool:
+    """Read and export the security log: the 审计管理员 alone, superusers included out."""
+    return user.is_active and user.has_role(Role.AUDITOR)
+
+
+def role_conflict(role_names: Iterable[str], *, is_superuser: bool = False) -> str | None:
+    """Why an account may not hold these roles together, or None.
+
+    One account holds at most one of 系统管理员, 安全管理员, 审计管理员 (a superuser counts as
+    系统管理员), and 安全管理员 or 审计管理员 hold no other role at all.
+    """
+    names = set(role_names)
+    if is_superuser:
+        names.add(Role.ADMIN.value)
+    admin_roles = [role for role in ADMIN_ROLES if role.value in names]
+    if len(admin_roles) > 1:
+        return _(
+            "三权分立：一个账号只能担任系统管理员、安全管理员、审计管理员中的一个，"
+            "不能同时担任%(roles)s。"
+        ) % {"roles": "和".join(str(role.label) for role in admin_roles)}
+    for role in SOLE_ROLES:
+        if role.value in names and len(names) > 1:
+            return _("三权分立：%(role)s不能兼任其他角色。") % {"role": str(role.label)}
+    return None
+
+
+def role_change_refusal(
+    actor: User, target: User | None, old: Iterable[str], new: Iterable[str]
+) -> str | None:
+    """Why `actor` may not change `target`'s roles from `old` to `new`, or None.
+
+    Only a 系统管理员 grants roles, never to themselves (so none can take another's role), and
+    the result must obey role_conflict. `target` is None for an account being created.
+    """
+    if set(old) == set(new):
+        return None
+    if not can_manage_users(actor):
+        return _("只有系统管理员可以分配角色。")
+    if target is not None and target.pk == actor.pk:
+        return _("三权分立：不能修改自己的角色，请由另一位系统管理员办理。")
+    return role_conflict(new, is_superuser=bool(target and target.is_superuser))
+
+
+def can_set_password_of(actor: User, target: User) -> bool:
+    """A 系统管理员 sets others' passwords, but not a 安全管理员's or 审计管理员's: those are
+    their own (or set on the server with manage.py changepassword), so no administrator can
+    sign in as another."""
+    if not can_manage_users(actor):
+        return False
+    return not any(target.has_role(role) for role in SOLE_ROLES)
+
+
+# Usernames with this mark in AbstractUser's otherwise unused last_name (the app names people
+# by display_name) are demo accounts, made by accounts.demo for `make run`.
+DEMO_ACCOUNT_MARK = "xiage-demo"
+
+
+def is_demo_account(user: User) -> bool:
+    return user.last_name == DEMO_ACCOUNT_MARK
+
+
+def login_refusal(user: User) -> str | None:
+    """Why a user whose password was right may still not sign in, or None."""
+    if is_demo_account(user) and not settings.DEBUG:
+        return _("演示账号只能在开发环境中使用，正式环境不能登录。请使用系统管理员为您开设的账号。")
+    return None
 
 
 def readable_offices(user: User) -> QuerySet[Office]:
@@ -126,6 +224,8 @@ ADMIN_LISTS_IN_USE: dict[Role, frozenset[str]] = {
             "plans.supervisionitem",
         }
     ),
+    Role.SECURITY: frozenset({"axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}),
+    Role.AUDITOR: frozenset({"accounts.securityevent"}),
 }
 
 

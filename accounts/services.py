@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import Office, User
+from accounts.permissions import role_conflict
 from accounts.roles import Role
 
 
@@ -32,6 +34,10 @@ def user_create(
     office: Office | None = None,
     display_name: str = "",
 ) -> User:
+    roles = list(roles)
+    conflict = role_conflict(role.value for role in roles)
+    if conflict:
+        raise ValidationError(conflict)
     user = User(username=username, office=office, display_name=display_name)
     user.set_password(password)
     user.full_clean()

@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
+from accounts import permissions
 from dashboard import stamp
 from dashboard.models import DataStamp
 from inbox.models import Notification
@@ -46,7 +47,7 @@ def _read(user: Any) -> tuple[str, int, int]:
         "WHERE user_id = %s AND read_at IS NULL",
     ]
     params: list[Any] = [stamp.STAMP_ID, user.pk]
-    if user.is_admin:
+    if permissions.can_manage_lockouts(user):
         parts.append(
             f"SELECT COUNT(*) FROM {quote(AccessAttempt._meta.db_table)} "
             "WHERE failures_since_start >= %s AND attempt_time >= %s"

@@ -12,8 +12,8 @@ reviewer gets both lists, each item once.
 - 领导 (leader): offices late or returned for the month being reported, 督办 items due within
   seven days or overdue, and the items they raised that were resolved and await their
   confirmation (their notification of the resolution, read, is the confirmation).
-- 管理员 (admin): the leader's list, every office's months waiting for review, and accounts
-  locked out by too many failed logins.
+- 系统管理员 (admin): the leader's list and every office's months waiting for review.
+- 安全管理员 (security admin): accounts locked out by too many failed logins.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import permissions
 from accounts.models import Office, User
 from inbox.models import Notification
 from indicators import periods
@@ -59,6 +60,9 @@ class TodoKind(models.TextChoices):
     OFFICE = "office", gettext_lazy("科室报送")
     CONFIRM = "confirm", gettext_lazy("督办待确认")
     LOCKOUT = "lockout", gettext_lazy("账号锁定")
+
+
+MONTH_KINDS = frozenset({TodoKind.REPORT, TodoKind.RETURNED, TodoKind.REVIEW})
 
 
 class Urgency(models.IntegerChoices):
@@ -106,7 +110,9 @@ class TodoItem:
 
     @property
     def sort_key(self) -> tuple:
-        return (self.urgency, self.due or date.max)
+        # The month's own report (to fill, returned, to review) leads the list: it is the work
+        # with a due day for the whole office, however many stages are overdue.
+        return (self.kind not in MONTH_KINDS, self.urgency, self.due or date.max)
 
 
 def urgency_of(due: date | None, today: date, soon_days: int = SUPERVISION_SOON_DAYS) -> Urgency:
@@ -228,7 +234,7 @@ def todo_items(
     if _oversees(user):
         for item in _oversight_items(user, today, reports):
             add(item)
-    if user.is_admin:
+    if permissions.can_manage_lockouts(user):
         for item in _lockout_items():
             add(item)
     return sorted(items.values(), key=lambda item: item.sort_key)

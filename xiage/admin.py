@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -57,6 +57,10 @@ LIST_ORDER = [
     "plans.stagetemplate",
     "accounts.user",
     "accounts.office",
+    "accounts.securityevent",
+    "axes.accessattempt",
+    "axes.accesslog",
+    "axes.accessfailurelog",
 ]
 
 
@@ -94,6 +98,14 @@ class XiageAdminSite(admin.AdminSite):
             extra_context={**self.each_context(request), **(extra_context or {})},
         )(request)
 
+    def get_urls(self) -> list:
+        from accounts.admin_security import sessions_view
+
+        return [
+            path("security/sessions/", self.admin_view(sessions_view), name="security_sessions"),
+            *super().get_urls(),
+        ]
+
     def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[dict]:
         """The lists a person's work uses (accounts.permissions), 日常填报 first, in work order."""
         apps = list(self._build_app_dict(request, app_label).values())
@@ -109,10 +121,41 @@ class XiageAdminSite(admin.AdminSite):
         for app in apps:
             app["models"].sort(key=lambda m: (_rank(LIST_ORDER, _label(m)), str(m["name"])))
         if app_label is None:
-            daily = self.daily_app(request)
-            if daily["models"]:
-                apps.insert(0, daily)
+            for group in (self.security_app(request), self.daily_app(request)):
+                if group["models"]:
+                    apps.insert(0, group)
         return apps
+
+    def security_app(self, request: HttpRequest) -> dict:
+        """安全管理: the 安全管理员's pages that are no model's list (在线会话)."""
+        pages = []
+        if permissions.can_manage_sessions(request.user):
+            pages.append(
+                (
+                    "sessions",
+                    "admin:security_sessions",
+                    _("在线会话"),
+                    _("查看谁在登录，强制下线"),
+                )
+            )
+        return {
+            "name": _("安全管理"),
+            "app_label": "security",
+            "app_url": "",
+            "has_module_perms": True,
+            "models": [
+                {
+                    "name": name,
+                    "object_name": object_name,
+                    "admin_url": reverse(url_name),
+                    "add_url": None,
+                    "view_only": False,
+                    "perms": {},
+                    "description": description,
+                }
+                for object_name, url_name, name, description in pages
+            ],
+        }
 
     def daily_app(self, request: HttpRequest) -> dict:
         """The 日常填报 group, shaped as an admin app so the index and the side bar list it."""

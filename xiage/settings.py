@@ -269,6 +269,25 @@ CONTENT_SECURITY_POLICY = (
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 
+# One active session per account: a new login ends the person's other sessions (会话终止 in the
+# security log). SINGLE_SESSION=0 lets a person stay signed in on several devices.
+SINGLE_SESSION = env_bool("SINGLE_SESSION", True)
+
+# 安全审计: the security log is kept at least AUDIT_RETENTION_DAYS (180 at the least, as 等保
+# asks); `manage.py archive_security_log` moves older rows to AUDIT_ARCHIVE_DIR.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)
+if AUDIT_RETENTION_DAYS < 180:
+    raise ImproperlyConfigured(
+        f"AUDIT_RETENTION_DAYS must be at least 180 (等保 keeps logs six months), "
+        f"got {AUDIT_RETENTION_DAYS}"
+    )
+AUDIT_ARCHIVE_DIR = BASE_DIR / env_str("AUDIT_ARCHIVE_DIR", "var/audit-archive")
+
+# `manage.py backup` keeps the BACKUP_KEEP newest dumps in its folder and deletes older ones.
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
+if BACKUP_KEEP < 1:
+    raise ImproperlyConfigured(f"BACKUP_KEEP must be at least 1, got {BACKUP_KEEP}")
+
 # django-axes: after LOGIN_FAILURE_LIMIT failures for a username from an address, that pair is
 # locked for LOGIN_LOCKOUT_MINUTES.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)

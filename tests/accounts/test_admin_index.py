@@ -447,10 +447,20 @@ def test_the_pages_of_past_versions_speak_chinese(django_app, people, office_dat
 def test_the_roles_permissions_read_in_chinese(django_app, people):
     with translation.override("zh-hans"):
         clerk_role = people["clerk"].groups.get()
+    # A system role is read-only (accounts.roles sets it), its permissions one a line.
     page = django_app.get(f"/admin/auth/group/{clerk_role.pk}/change/", user=people["admin"])
+    box = page.html.select_one(".field-permission_list .readonly")
+    labels = [text.strip() for text in box.stripped_strings]
+    assert "经济指标 · 月度数据 · 修改" in labels
+    assert "目标与项目 · 重点项目 · 修改" in labels
+    assert not [label for label in labels if "Can " in label or "historical" in label]
+    assert page.html.select_one("h1").get_text() == "查看角色"
+    # A role of the town's own is chosen from the permissions, in Chinese too.
+    page = django_app.get("/admin/auth/group/add/", user=people["admin"])
     labels = [option.get_text() for option in page.html.select("select#id_permissions option")]
     assert "经济指标 · 月度数据 · 修改" in labels
     assert "目标与项目 · 重点项目的历史记录 · 查看" in labels
     assert "经济指标 · 月报审核 · 可审核本科室月报" in labels
     assert not [label for label in labels if "Can " in label or "historical" in label]
-    assert page.html.select_one("h1").get_text() == "修改角色"
+    # ... but never the security models'.
+    assert not [label for label in labels if "登录安全" in label or "安全审计日志" in label]

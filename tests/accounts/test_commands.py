@@ -19,7 +19,7 @@ def test_seed_creates_the_offices_the_document_implies_and_is_idempotent():
     assert Office.objects.get(code="jjfzb").name == "经济发展办公室"
 
 
-def test_demo_setup_creates_the_three_demo_accounts(settings, tmp_path, monkeypatch, capsys):
+def test_demo_setup_creates_the_demo_accounts(settings, tmp_path, monkeypatch, capsys):
     settings.DEBUG = True
     monkeypatch.setenv("DEMO_PASSWORD", "Demo-pass-for-test")
     call_command("seed")
@@ -29,7 +29,9 @@ def test_demo_setup_creates_the_three_demo_accounts(settings, tmp_path, monkeypa
     admin = User.objects.get(username="admin")
     leader = User.objects.get(username="leader")
     clerk = User.objects.get(username="clerk")
-    assert admin.role_names == {"管理员"}
+    assert admin.role_names == {"系统管理员"}
+    assert User.objects.get(username="security").role_names == {"安全管理员"}
+    assert User.objects.get(username="auditor").role_names == {"审计管理员"}
     assert leader.role_names == {"领导"}
     assert clerk.role_names == {"录入员"} and clerk.office.name == "经济发展办"
     reviewer = User.objects.get(username="reviewer")
@@ -38,7 +40,8 @@ def test_demo_setup_creates_the_three_demo_accounts(settings, tmp_path, monkeypa
     clerk.set_password("changed-by-the-clerk")
     clerk.save()
     call_command("demo_setup")  # a second run keeps the users as they are
-    assert User.objects.filter(username__in=["admin", "leader", "clerk", "reviewer"]).count() == 4
+    demo = ["admin", "leader", "clerk", "reviewer", "security", "auditor"]
+    assert User.objects.filter(username__in=demo).count() == 6
     assert User.objects.get(username="clerk").check_password("changed-by-the-clerk")
 
 

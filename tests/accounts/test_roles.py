@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 
 from accounts import permissions
 from accounts.models import User
@@ -19,13 +19,37 @@ def log_in(client, username: str, password: str) -> bool:
     return response.status_code == 302
 
 
-def test_the_three_roles_exist_after_migrate():
-    assert set(Group.objects.values_list("name", flat=True)) >= {"录入员", "领导", "管理员"}
+def test_the_roles_exist_after_migrate():
+    assert set(Group.objects.values_list("name", flat=True)) == {
+        "录入员",
+        "审核员",
+        "领导",
+        "系统管理员",
+        "安全管理员",
+        "审计管理员",
+    }
 
 
-def test_admin_role_holds_every_permission():
-    group = Group.objects.get(name=Role.ADMIN.value)
-    assert group.permissions.count() == Permission.objects.count()
+def test_the_system_admin_holds_the_data_and_accounts_but_not_security_or_the_log():
+    codenames = set(
+        Group.objects.get(name=Role.ADMIN.value).permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+    )
+    assert {
+        ("accounts", "add_user"),
+        ("accounts", "change_user"),
+        ("accounts", "change_office"),
+        ("auth", "change_group"),
+        ("indicators", "change_indicator"),
+        ("indicators", "review_month"),
+        ("plans", "change_target"),
+    } <= codenames
+    # Users are deactivated, never deleted; lockouts, sessions and the log are not theirs.
+    assert ("accounts", "delete_user") not in codenames
+    assert not {(app, code) for app, code in codenames if app in {"axes", "sessions"}}
+    assert not {code for _app, code in codenames if code.endswith("securityevent")}
+    assert not {code for _app, code in codenames if code.endswith("passwordhistory")}
 
 
 def test_leader_role_only_reads():
@@ -36,6 +60,7 @@ def test_leader_role_only_reads():
     # Reading only, but for raising 督办 items.
     assert {c for c in codenames if not c.startswith("view_")} == {"add_supervisionitem"}
     assert "view_user" not in codenames
+    assert "view_securityevent" not in codenames and "view_accessattempt" not in codenames
 
 
 def test_clerk_role_reads_offices_but_cannot_manage_users():

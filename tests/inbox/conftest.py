@@ -46,6 +46,7 @@ class World:
     reviewer_b: User
     leader: User
     admin: User
+    security: User  # 安全管理员: the lockouts
     output: Indicator
     investment: Indicator
     project: Project
@@ -97,6 +98,7 @@ def build_world(office_a: Office, office_b: Office, town: Place) -> World:
         username="leader", display_name="王镇长", email="leader@xiage.example", roles=[Role.LEADER]
     )
     admin = UserFactory(username="admin_role", roles=[Role.ADMIN])
+    security = UserFactory(username="security_role", roles=[Role.SECURITY])
 
     # Office A's September: a late draft; one figure fell below August's (a warning).
     output = IndicatorFactory(
@@ -168,6 +170,7 @@ def build_world(office_a: Office, office_b: Office, town: Place) -> World:
         reviewer_b=reviewer_b,
         leader=leader,
         admin=admin,
+        security=security,
         output=output,
         investment=investment,
         project=project,

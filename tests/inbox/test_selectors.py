@@ -108,14 +108,21 @@ def test_an_office_submitted_on_time_is_not_the_leaders_concern(world):
     assert f"supervision:{world.item_far.pk}" not in keys  # due at year end
 
 
-def test_an_admin_sees_the_leaders_list_months_waiting_and_locked_out_accounts(world):
+def test_an_admin_sees_the_leaders_list_and_months_waiting_but_not_lockouts(world):
     lock_out("clerk_b")
     items = todo_items(world.admin)
     kinds = [item.kind.value for item in items]
     assert kinds.count("office") == 3 and kinds.count("supervision") == 2
     assert "confirm" not in kinds  # the leader raised it, not the admin
     assert kinds.count("review") == 2
-    lockout = next(item for item in items if item.kind == TodoKind.LOCKOUT)
+    assert "lockout" not in kinds  # 三权分立: lockouts are the 安全管理员's
+
+
+def test_the_security_admin_sees_locked_out_accounts_and_nothing_else(world):
+    lock_out("clerk_b")
+    items = todo_items(world.security)
+    assert [item.kind for item in items] == [TodoKind.LOCKOUT]
+    lockout = items[0]
     assert lockout.title == "账号“clerk_b”已被锁定"
     assert lockout.detail.startswith("来自10.1.2.3，连续5次登录失败；10:15自动解锁")
     assert lockout.link.startswith("/admin/axes/accessattempt/")
@@ -124,7 +131,7 @@ def test_an_admin_sees_the_leaders_list_months_waiting_and_locked_out_accounts(w
 def test_an_expired_lockout_is_no_longer_listed(world, settings):
     lock_out("clerk_b")
     settings.AXES_COOLOFF_TIME = settings.AXES_COOLOFF_TIME * 0
-    assert TodoKind.LOCKOUT not in {item.kind for item in todo_items(world.admin)}
+    assert TodoKind.LOCKOUT not in {item.kind for item in todo_items(world.security)}
 
 
 def test_roles_add_up_without_repeating_an_item(world):
@@ -189,7 +196,7 @@ def _more_of_everything(world, n: int) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_the_items_take_the_same_queries_whatever_the_data_size(world):
-    users = [world.clerk, world.reviewer_b, world.leader, world.admin]
+    users = [world.clerk, world.reviewer_b, world.leader, world.admin, world.security]
     for user in users:
         user.role_names  # noqa: B018 - roles are read once per request, before the items
     today = date(2024, 10, 15)
@@ -197,7 +204,13 @@ def test_the_items_take_the_same_queries_whatever_the_data_size(world):
     sizes = {user.username: len(todo_items(user, today)) for user in users}
     _more_of_everything(world, 12)
     large = {user.username: _queries(user, today) for user in users}
-    assert small == large == {"clerk_a": 10, "reviewer_b": 4, "leader": 6, "admin_role": 8}
+    assert small == large == {
+        "clerk_a": 10,
+        "reviewer_b": 4,
+        "leader": 6,
+        "admin_role": 7,
+        "security_role": 1,
+    }
     # The larger world did give each of them more to do.
     assert all(len(todo_items(u, today)) > sizes[u.username] for u in users)
 
