@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
+from accounts import audit
 from accounts.permissions import can_raise_supervision, role_required, scope_to_offices
 from dashboard import charts, exports, page_cache, selectors
 from dashboard.filters import DashboardFilter
@@ -67,6 +68,7 @@ def _filtered(request: HttpRequest) -> tuple[selectors.Dashboard, DashboardFilte
 def _export(request: HttpRequest, export: str) -> HttpResponse:
     data, _filters, _error = _filtered(request)
     name = f"下各镇经济指标_{periods.format_period(data.year, data.month)}.{export}"
+    audit.record(audit.Action.EXPORT, request=request, obj=name, detail=request.GET.urlencode())
     if export == "csv":
         return exports.csv_response(data.rows, name)
     title = f"下各镇经济指标完成情况表（{data.period_label}）"

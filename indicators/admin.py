@@ -409,6 +409,7 @@ class FigureAdmin(FrozenMonthAdminMixin, VersionedAdminMixin, OfficeScopedAdmin)
         )
         name = f"{office.name}_{periods.format_period(year, month)}_月报模板.xlsx"
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+        audit.record(audit.Action.DOWNLOAD, request=request, obj=name)
         return response
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
@@ -536,6 +537,7 @@ class FigureAdmin(FrozenMonthAdminMixin, VersionedAdminMixin, OfficeScopedAdmin)
         )
         name = f"下各镇经济指标_{year}年.xlsx"
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+        audit.record(audit.Action.EXPORT, request=request, obj=name)
         return response
 
     def review_view(self, request: HttpRequest) -> HttpResponse:

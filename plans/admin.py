@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import permissions
+from accounts import audit, permissions
 from accounts.permissions import OfficeScopedAdmin, ScopedHistoryAdmin
 from indicators import periods, review
 from indicators import selectors as indicator_selectors
@@ -171,6 +171,7 @@ class ProjectAdmin(VersionedAdminMixin, OfficeScopedAdmin, ScopedHistoryAdmin):
         response = HttpResponse(plan_workbook(request.user, year), content_type=XLSX_TYPE)
         name = f"下各镇重点项目与工作任务_{year}年.xlsx"
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+        audit.record(audit.Action.EXPORT, request=request, obj=name)
         return response
 
     def save_model(self, request: HttpRequest, obj: Project, form: Any, change: bool) -> None:

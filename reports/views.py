@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from accounts import audit
 from dashboard.views import _period as requested_period
 from reports import briefing as words
 from reports import selectors, word
@@ -18,7 +19,9 @@ def briefing(request: HttpRequest) -> HttpResponse:
     year, month, period_error = requested_period(request)
     data = selectors.briefing(request.user, year, month)
     if request.GET.get("format") == "docx" and not period_error:
-        return word.docx_response(data)
+        response = word.docx_response(data)
+        audit.record(audit.Action.EXPORT, request=request, obj=word.filename(data))
+        return response
     context = {
         "briefing": data,
         "headers": words.table_headers(),
