@@ -1,9 +1,16 @@
 """Database backup and restore: pg_dump/pg_restore for PostgreSQL, the SQLite backup API for
-the embedded database. Used by `manage.py backup` and `manage.py restore`."""
+the embedded database. Used by `manage.py backup` and `manage.py restore`.
+
+数据完整性 (GB/T 22239-2019 8.1.4.7/8.1.4.8): each dump gets a `.sha256` file beside it, in
+sha256sum's format, and restore refuses a dump whose checksum is missing or differs. The backup
+folder keeps the newest BACKUP_KEEP dumps; older ones (and their checksums) are deleted.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -17,6 +24,57 @@ from django.utils import timezone
 
 class BackupError(Exception):
     pass
+
+
+# The names backup() writes: xiage-YYYYMMDD-HHMMSS.dump or .sqlite3.
+DUMP_NAME = re.compile(r"^xiage-\d{8}-\d{6}\.(dump|sqlite3)$")
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def checksum_path(dump: Path) -> Path:
+    return dump.with_name(dump.name + ".sha256")
+
+
+def write_checksum(dump: Path) -> str:
+    """Write `<dump>.sha256` ("<hex>  <name>", so `sha256sum -c` checks it too)."""
+    digest = sha256_of(dump)
+    checksum_path(dump).write_text(f"{digest}  {dump.name}\n", encoding="utf-8")
+    return digest
+
+
+def verify(dump: Path) -> str:
+    """The dump's SHA-256 if it matches its checksum file; BackupError if missing or different."""
+    sums = checksum_path(dump)
+    if not sums.is_file():
+        raise BackupError(
+            f"找不到校验文件 {sums.name}，无法确认备份完整，未恢复。"
+            "确认该备份可信时可加 --no-verify 跳过校验。"
+        )
+    expected = sums.read_text(encoding="utf-8").split(maxsplit=1)[:1]
+    actual = sha256_of(dump)
+    if expected != [actual]:
+        raise BackupError(
+            f"备份文件 {dump.name} 的 SHA-256 校验不符（文件已损坏或被改动），未恢复。"
+        )
+    return actual
+
+
+def prune(directory: Path, keep: int) -> list[Path]:
+    """Delete all but the `keep` newest dumps in `directory` (by the time in their names), with
+    their checksum files; other files are left alone. Returns the dumps deleted."""
+    dumps = sorted(p for p in directory.iterdir() if p.is_file() and DUMP_NAME.match(p.name))
+    old = dumps[: max(len(dumps) - keep, 0)]
+    for dump in old:
+        dump.unlink()
+        checksum_path(dump).unlink(missing_ok=True)
+    return old
 
 
 def _pg_env() -> dict[str, str]:
@@ -53,19 +111,27 @@ def backup(directory: Path, now: datetime | None = None) -> Path:
             text=True,
         )
         if result.returncode != 0:
+            target.unlink(missing_ok=True)
             raise BackupError(f"pg_dump 失败：{result.stderr.strip()}")
-        return target
-    target = directory / f"xiage-{stamp}.sqlite3"
-    connection.ensure_connection()
-    with sqlite3.connect(target) as copy:
-        connection.connection.backup(copy)
+    else:
+        target = directory / f"xiage-{stamp}.sqlite3"
+        connection.ensure_connection()
+        copy = sqlite3.connect(target)
+        try:
+            connection.connection.backup(copy)
+        finally:
+            copy.close()
+    write_checksum(target)
     return target
 
 
-def restore(source: Path) -> None:
-    """Replace the database's contents with a dump written by backup()."""
+def restore(source: Path, *, verified: bool = True) -> None:
+    """Replace the database's contents with a dump written by backup(), after checking its
+    checksum (unless `verified` is False)."""
     if not source.is_file():
         raise BackupError(f"备份文件不存在：{source}")
+    if verified:
+        verify(source)
     if connection.vendor == "postgresql":
         if source.suffix != ".dump":
             raise BackupError("PostgreSQL 只能从 .dump 备份文件恢复。")

@@ -3,11 +3,16 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from xiage.backup import BackupError, backup
+from accounts.audit import Action, Result, record
+from accounts.security_log import server_actor
+from xiage.backup import BackupError, backup, checksum_path, prune, sha256_of
 
 
 class Command(BaseCommand):
-    help = "备份数据库：PostgreSQL 用 pg_dump，SQLite 用其备份接口；文件名带时间戳。"
+    help = (
+        "备份数据库：PostgreSQL 用 pg_dump，SQLite 用其备份接口；文件名带时间戳，旁边写 SHA-256 "
+        "校验文件。目录中只保留最新的 BACKUP_KEEP 份（默认14份），更早的连同校验文件删除。"
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
@@ -16,10 +21,38 @@ class Command(BaseCommand):
             default=settings.VAR_DIR / "backups",
             help="备份目录（默认 var/backups）",
         )
+        parser.add_argument(
+            "--keep",
+            type=int,
+            default=None,
+            help="保留最新的几份（默认 BACKUP_KEEP，至少1份）",
+        )
 
-    def handle(self, *args, dir: Path, **options) -> None:
+    def handle(self, *args, dir: Path, keep: int | None, **options) -> None:
+        keep = settings.BACKUP_KEEP if keep is None else keep
+        if keep < 1:
+            raise CommandError("--keep 至少为1：刚写出的备份必须保留。")
         try:
             path = backup(dir)
         except BackupError as exc:
+            record(
+                Action.BACKUP,
+                username=server_actor(),
+                obj=str(dir),
+                result=Result.FAILURE,
+                detail=str(exc),
+            )
             raise CommandError(str(exc)) from exc
+        removed = prune(dir, keep)
+        digest = sha256_of(path)
+        record(
+            Action.BACKUP,
+            username=server_actor(),
+            obj=path.name,
+            detail=f"SHA-256 {digest}；保留最新{keep}份，删除旧备份{len(removed)}份"
+            + (f"（{'、'.join(p.name for p in removed)}）" if removed else ""),
+        )
         self.stdout.write(f"已备份到 {path}")
+        self.stdout.write(f"校验文件 {checksum_path(path).name}（SHA-256 {digest}）")
+        for old in removed:
+            self.stdout.write(f"已删除旧备份 {old.name}（保留最新{keep}份）")
