@@ -109,10 +109,10 @@ class UserAdmin(WithoutLinkRows, DjangoUserAdmin):
     search_fields = ["username", "display_name"]
     list_select_related = ["office"]
     fieldsets = [
-        (None, {"fields": ["username", "password"]}),
+        (None, {"fields": ["username", "password", "password_must_change"]}),
         (_("个人信息"), {"fields": ["display_name", "office", "email"]}),
         (_("角色与状态"), {"fields": ["groups", "is_active", "is_superuser"]}),
-        (_("重要日期"), {"fields": ["last_login", "date_joined"]}),
+        (_("重要日期"), {"fields": ["last_login", "date_joined", "password_changed_at"]}),
     ]
     add_fieldsets = [
         (
@@ -131,7 +131,7 @@ class UserAdmin(WithoutLinkRows, DjangoUserAdmin):
         ),
     ]
     filter_horizontal = []
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined", "password_changed_at"]
 
     def get_queryset(self, request):  # type: ignore[no-untyped-def]
         return super().get_queryset(request).prefetch_related("groups")

@@ -259,6 +259,17 @@ def test_an_admin_reset_is_changed_at_the_next_login_and_logged(django_app, admi
     assert not clerk.password_must_change
 
 
+def test_an_admin_can_ask_for_a_new_password_on_the_user_page(django_app, admin_user, clerk):
+    page = django_app.get(f"/admin/accounts/user/{clerk.pk}/change/", user=admin_user)
+    assert "密码修改时间" in page.text  # shown, not editable
+    form = page.forms["user_form"]
+    assert "password_changed_at" not in form.fields
+    form["password_must_change"] = True
+    form.submit(status=302)
+    clerk.refresh_from_db()
+    assert clerk.password_must_change and clerk.check_password(TEST_PASSWORD)
+
+
 # --- Failure handling on every page that checks a password ----------------------------------
 
 
