@@ -85,6 +85,11 @@ def app(django_db_setup, django_db_blocker, _async_unsafe_allowed) -> Iterator[A
         demo_figures_load(until=DEMO_UNTIL)
         demo_plans_load(until=DEMO_UNTIL)
         demo_accounts_ensure(password=PASSWORD)
+        # The journeys sign in as the demo accounts of `make run`, but tests run with DEBUG off,
+        # where demo accounts are refused (tested in tests/accounts/test_separation_of_duties).
+        from accounts.models import User
+
+        User.objects.update(last_name="")
         connections.close_all()
         server = LiveServer("127.0.0.1")
         server._live_server_modified_settings.enable()
