@@ -12,11 +12,18 @@ from enum import StrEnum
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import (
+    NotRelationField,
+    flatten_fieldsets,
+    get_fields_from_path,
+    unquote,
+)
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -254,18 +261,126 @@ def role_required(test: Callable[[User], bool]) -> Callable:
     return decorator
 
 
-class OfficeScopedAdmin(admin.ModelAdmin):
-    """Admin mixin: rows of other offices are invisible (404); writes need the office's right."""
+# --- the admin's gate -------------------------------------------------------------------------
 
-    office_field = "office"
+# Rows that belong to an office, and the path from such a row to its office. Rows of models not
+# named here (places, plan sections, stage templates, roles …) are shared by every office. Keyed
+# by "app_label.model_name" so that this module imports no higher app.
+OFFICE_PATHS: dict[str, tuple[str, ...]] = {
+    "accounts.user": ("office",),
+    "indicators.indicator": ("office",),
+    "indicators.figure": ("indicator__office",),
+    "indicators.figurerevision": ("figure__indicator__office",),
+    "indicators.monthreview": ("office",),
+    "plans.target": ("indicator__office",),
+    "plans.project": ("office",),
+    "plans.projectyearplan": ("project__office",),
+    "plans.stage": ("project__office",),
+    "plans.task": ("office",),
+    "plans.progressreport": ("project__office", "task__office"),
+    "plans.supervisionitem": ("office",),
+}
+
+
+def readable_rows(queryset: QuerySet, user: User) -> QuerySet:
+    """The rows of `queryset` that `user` may read, whatever their model.
+
+    The one rule behind every admin list, inline, select and changelist filter: an office's
+    rows (OFFICE_PATHS) are read by that office and by those who read everything; shared rows
+    by every active user."""
+    if not user.is_active:
+        return queryset.none()
+    label = queryset.model._meta.label_lower
+    if label == "accounts.office":
+        return queryset if can_read_all(user) else queryset.filter(pk=user.office_id)
+    paths = OFFICE_PATHS.get(label)
+    if paths is None or can_read_all(user):
+        return queryset
+    if user.office_id is None:
+        return queryset.none()
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{f"{path}_id": user.office_id})
+    return queryset.filter(condition)
+
+
+def out_of_scope_message(field: Any) -> str:
+    """What a select says when the posted row is not one it offered (another office's)."""
+    return _("所选的“%(field)s”不存在，或不在您的权限范围内。") % {"field": field.verbose_name}
+
+
+def _row_id(text: Any) -> int:
+    """A row id from a URL; anything else (text, a number beyond 64 bits) is not found."""
+    text = unquote(str(text))
+    if not (text.isascii() and text.isdigit() and len(text) <= 18):
+        raise Http404
+    return int(text)
+
+
+class ReadableRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """A changelist's filter by a related row (科室, 指标 …), offering only rows the user reads."""
+
+    def field_choices(self, field, request, model_admin):  # type: ignore[no-untyped-def]
+        queryset = field.related_model._default_manager.all()
+        limit = getattr(field, "get_limit_choices_to", None)
+        if limit is not None:
+            queryset = queryset.complex_filter(limit())
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        if ordering:
+            queryset = queryset.order_by(*ordering)
+        return [(row.pk, str(row)) for row in readable_rows(queryset, request.user)]
+
+
+class ScopedAdminMixin:
+    """For every ModelAdmin and inline: its rows, its selects (foreign keys and many-to-many)
+    and its changelist filters offer only what the user may read (readable_rows). A posted id
+    outside them is refused by the select itself, in Chinese."""
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return scope_to_offices(super().get_queryset(request), request.user, self.office_field)
+        return readable_rows(super().get_queryset(request), request.user)  # type: ignore[misc]
+
+    def get_field_queryset(self, db, db_field, request):  # type: ignore[no-untyped-def]
+        queryset = super().get_field_queryset(db, db_field, request)  # type: ignore[misc]
+        if queryset is None:
+            queryset = db_field.remote_field.model._default_manager.using(db).all()
+        return readable_rows(queryset, request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("error_messages", {"invalid_choice": out_of_scope_message(db_field)})
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("error_messages", {"invalid_choice": out_of_scope_message(db_field)})
+        return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+
+    def get_list_filter(self, request: HttpRequest) -> list:
+        return [self._readable_filter(entry) for entry in super().get_list_filter(request)]  # type: ignore[misc]
+
+    def _readable_filter(self, entry: Any) -> Any:
+        if not isinstance(entry, str):
+            return entry
+        try:
+            fields = get_fields_from_path(self.model, entry)  # type: ignore[attr-defined]
+        except (FieldDoesNotExist, NotRelationField):
+            return entry
+        return (entry, ReadableRelatedFieldListFilter) if fields[-1].is_relation else entry
+
+
+class OfficeScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Admin of rows that belong to an office: other offices' rows are invisible (404); changing
+    one needs the right to write its office, and no save may leave a row in an office the
+    writer may not write (a clerk moving a project, a task or a figure to another office)."""
+
+    office_field = "office"
 
     def office_of(self, obj: Any) -> Any:
         for part in self.office_field.split("__"):
             obj = getattr(obj, part)
         return obj
+
+    def may_place_in(self, request: HttpRequest, office: Office, obj: Any) -> bool:
+        """Whether a save may leave a row (a new one when `obj` is None) in `office`."""
+        return can_write_office(request.user, office)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         allowed = super().has_change_permission(request, obj)
@@ -279,20 +394,96 @@ class OfficeScopedAdmin(admin.ModelAdmin):
             return allowed
         return can_write_office(request.user, self.office_of(obj))
 
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):  # type: ignore[no-untyped-def]
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        model_admin = self
 
-class ScopedHistoryAdmin(SimpleHistoryAdmin):
-    """django-simple-history's admin views, limited to objects the user may see (404 else)."""
+        def clean(form: forms.ModelForm) -> Any:
+            cleaned = form_class.clean(form)
+            model_admin._refuse_leaving_scope(request, form, obj)
+            return cleaned
 
-    def _check_visible(self, request: HttpRequest, object_id: str) -> None:
-        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+        attrs = {"__module__": form_class.__module__, "clean": clean}
+        return type(form_class)(form_class.__name__, (form_class,), attrs)
+
+    def _refuse_leaving_scope(self, request: HttpRequest, form: forms.ModelForm, obj: Any) -> None:
+        first, *rest = self.office_field.split("__")
+        if first in form.cleaned_data:
+            value = form.cleaned_data[first]
+        elif first in form.fields:
+            return  # refused already by its own field
+        else:
+            value = getattr(form.instance, f"{first}_id", None) and getattr(form.instance, first)
+        for part in rest:
+            value = getattr(value, part, None)
+        if value is not None and not self.may_place_in(request, value, obj):
+            form.add_error(
+                first if first in form.fields else None,
+                _("不能把数据移到您无权填报的科室，本次修改未保存。"),
+            )
+
+
+class ScopedHistoryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """django-simple-history's pages, read only, for objects the user may see (404 else).
+
+    A past version is shown as text, never as a form; reverting is off whatever the settings
+    say, and a POST to a past version's page is refused (403) for everyone, admins included,
+    and noted in the security log."""
+
+    def _check_visible(self, request: HttpRequest, object_id: str) -> int:
+        pk = _row_id(object_id)
+        if not self.get_queryset(request).filter(pk=pk).exists():
             raise Http404
+        return pk
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None):  # type: ignore[no-untyped-def]
-        self._check_visible(request, object_id)
-        return super().history_view(request, object_id, extra_context=extra_context)
+        pk = self._check_visible(request, object_id)
+        return super().history_view(request, str(pk), extra_context=extra_context)
 
     def history_form_view(  # type: ignore[no-untyped-def]
         self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
     ):
-        self._check_visible(request, object_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        if request.method not in ("GET", "HEAD"):
+            from accounts import audit
+
+            audit.record(
+                audit.Action.ACCESS_DENIED,
+                request=request,
+                obj=f"{self.model._meta.verbose_name} {_safe_id(object_id)}",
+                result=audit.Result.REFUSED,
+                detail=_("向历史版本页面提交（%(path)s）：历史版本只能查看，不能恢复或修改。")
+                % {"path": f"{_safe_id(object_id)}/history/{_safe_id(version_id)}/"},
+            )
+            raise PermissionDenied
+        pk = self._check_visible(request, object_id)
+        version = _row_id(version_id)
+        return super().history_form_view(request, str(pk), str(version), extra_context)
+
+    def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+    def has_change_history_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def render_history_view(  # type: ignore[no-untyped-def]
+        self, request: HttpRequest, template: str, context: dict, **kwargs: Any
+    ):
+        shown = context.get("adminform")
+        if shown is not None:
+            # Every field as text: no input to post, and no select listing other rows.
+            context["adminform"] = helpers.AdminForm(
+                shown.form,
+                shown.fieldsets,
+                {},
+                readonly_fields=flatten_fieldsets(shown.fieldsets),
+                model_admin=self,
+            )
+        return super().render_history_view(request, template, context, **kwargs)
+
+
+def _safe_id(text: Any) -> str:
+    """An id from a URL as the security log may keep it (a refused id is shown as “?”)."""
+    try:
+        return str(_row_id(text))
+    except Http404:
+        return "?"

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import audit, permissions
-from accounts.permissions import OfficeScopedAdmin
+from accounts.permissions import OfficeScopedAdmin, ScopedAdminMixin
 from indicators import excel, periods, review, selectors, services
 from indicators.forms import FigureAdminForm, ReportFormSet, ReportPeriodForm, default_period_data
 from indicators.models import (
@@ -28,7 +28,7 @@ from xiage.versioning import ChangesSince, VersionedAdminMixin
 
 
 @admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin):
+class PlaceAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "level", "order"]
     list_filter = ["level"]
     search_fields = ["name"]
@@ -90,7 +90,7 @@ def _record_import(
     )
 
 
-class FigureRevisionInline(admin.TabularInline):
+class FigureRevisionInline(ScopedAdminMixin, admin.TabularInline):
     model = FigureRevision
     extra = 0
     can_delete = False

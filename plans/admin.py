@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import audit, permissions
-from accounts.permissions import OfficeScopedAdmin, ScopedHistoryAdmin
+from accounts.permissions import OfficeScopedAdmin, ScopedAdminMixin, ScopedHistoryAdmin
 from indicators import periods, review
 from indicators import selectors as indicator_selectors
 from indicators.admin import FrozenMonthAdminMixin
@@ -48,7 +48,7 @@ class TargetAdmin(VersionedAdminMixin, OfficeScopedAdmin, ScopedHistoryAdmin):
     list_select_related = ["indicator"]
 
 
-class TaskInline(admin.TabularInline):
+class TaskInline(ScopedAdminMixin, admin.TabularInline):
     model = Task
     fields = ["title", "kind", "quantity", "unit", "at_least", "deadline", "office", "leader"]
     extra = 0
@@ -56,15 +56,18 @@ class TaskInline(admin.TabularInline):
 
 
 @admin.register(PlanSection)
-class PlanSectionAdmin(admin.ModelAdmin):
+class PlanSectionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", year_label, "number", "task_count"]
     list_filter = ["year"]
     inlines = [TaskInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        from django.db.models import Count
+        from django.db.models import Count, Q
 
-        return super().get_queryset(request).annotate(num_tasks=Count("tasks"))
+        # The tasks the person may read: another office's are neither listed nor counted.
+        readable = permissions.readable_rows(Task.objects.all(), request.user)
+        tasks = Count("tasks", filter=Q(tasks__in=readable.values("pk")))
+        return super().get_queryset(request).annotate(num_tasks=tasks)
 
     @admin.display(description=gettext_lazy("任务数"), ordering="num_tasks")
     def task_count(self, obj: PlanSection) -> int:
@@ -84,18 +87,18 @@ class TaskAdmin(VersionedAdminMixin, OfficeScopedAdmin, ScopedHistoryAdmin):
         return obj.quantity_label or str(obj.get_kind_display())
 
 
-class StageTemplateStepInline(admin.TabularInline):
+class StageTemplateStepInline(ScopedAdminMixin, admin.TabularInline):
     model = StageTemplateStep
     extra = 0
 
 
 @admin.register(StageTemplate)
-class StageTemplateAdmin(admin.ModelAdmin):
+class StageTemplateAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "is_default"]
     inlines = [StageTemplateStepInline]
 
 
-class StageInline(VersionedInlineMixin, admin.TabularInline):
+class StageInline(VersionedInlineMixin, ScopedAdminMixin, admin.TabularInline):
     model = Stage
     extra = 0
     fields = [
@@ -123,7 +126,7 @@ class StageInline(VersionedInlineMixin, admin.TabularInline):
         return field
 
 
-class YearPlanInline(admin.TabularInline):
+class YearPlanInline(ScopedAdminMixin, admin.TabularInline):
     model = ProjectYearPlan
     extra = 0
 
@@ -138,6 +141,19 @@ class ProjectAdmin(VersionedAdminMixin, OfficeScopedAdmin, ScopedHistoryAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).prefetch_related("stages")
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs):  # type: ignore[no-untyped-def]
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+
+        class ProjectForm(form_class):  # type: ignore[misc, valid-type]
+            def __init__(self, *args: Any, **form_kwargs: Any) -> None:
+                super().__init__(*args, **form_kwargs)
+                parent = self.fields.get("parent")
+                if parent is not None and self.instance.pk is not None:
+                    # Not its own 所属项目 (Project.clean refuses that and any cycle).
+                    parent.queryset = parent.queryset.exclude(pk=self.instance.pk)
+
+        return ProjectForm
 
     @admin.display(description=gettext_lazy("位置"))
     def location(self, obj: Project) -> str:
@@ -199,17 +215,6 @@ class ProgressReportAdmin(FrozenMonthAdminMixin, VersionedAdminMixin, ScopedHist
     search_fields = ["project__name", "task__title", "progress", "problems"]
     list_select_related = ["project", "task", "reported_by"]
     change_list_template = "admin/plans/progressreport/change_list.html"
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        queryset = super().get_queryset(request)
-        if permissions.can_read_all(request.user):
-            return queryset
-        office_id = request.user.office_id
-        if not request.user.is_active or office_id is None:
-            return queryset.none()
-        from django.db.models import Q
-
-        return queryset.filter(Q(project__office_id=office_id) | Q(task__office_id=office_id))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # reports are entered through the monthly progress form
@@ -367,6 +372,11 @@ class SupervisionItemAdmin(VersionedAdminMixin, OfficeScopedAdmin, ScopedHistory
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return services.can_raise_supervision(request.user)
+
+    def may_place_in(self, request: HttpRequest, office: Any, obj: Any) -> bool:
+        if obj is None:  # raising an item names the office that is to act on it
+            return services.can_raise_supervision(request.user)
+        return super().may_place_in(request, office, obj)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is None:

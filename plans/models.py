@@ -208,6 +208,20 @@ class Project(VersionedModel):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        # 所属项目 is a tree: a project is neither its own parent nor under one of its own
+        # sub-projects (walking up from the chosen parent must not reach this project).
+        above, seen = self.parent_id, set()
+        while self.pk is not None and above is not None and above not in seen:
+            if above == self.pk:
+                if above == self.parent_id:
+                    message = _("项目不能以自己为所属项目。")
+                else:
+                    message = _("不能选择本项目的下级项目作为所属项目（会形成循环）。")
+                raise ValidationError({"parent": message})
+            seen.add(above)
+            above = Project.objects.filter(pk=above).values_list("parent_id", flat=True).first()
+
     @property
     def location(self) -> str:
         return "".join(part for part in [self.place.name if self.place else "", self.block] if part)

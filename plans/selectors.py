@@ -151,6 +151,9 @@ def history_entries(records: list, subject_of=str) -> list[HistoryEntry]:  # typ
     ordered = sorted(records, key=lambda r: (r.history_date, r.history_id))
     previous: dict[object, object] = {}
     entries = []
+    # A changed link (所属项目, 责任单位 …) is said by the row's name, never its id: the ids are
+    # gathered first and named with one query per kind of row.
+    links: list[tuple[list, int, type, object, object]] = []
     for record in ordered:
         changes: list[tuple[str, object, object]] = []
         key = (record.instance_type, record.id)
@@ -159,6 +162,10 @@ def history_entries(records: list, subject_of=str) -> list[HistoryEntry]:  # typ
             delta = record.diff_against(before)
             for change in delta.changes:
                 field = record.instance_type._meta.get_field(change.field)
+                if field.is_relation:
+                    links.append(
+                        (changes, len(changes), field.related_model, change.old, change.new)
+                    )
                 changes.append((str(field.verbose_name), _shown(change.old), _shown(change.new)))
         previous[key] = record
         if before is not None and not changes and record.history_type == "~":
@@ -173,4 +180,21 @@ def history_entries(records: list, subject_of=str) -> list[HistoryEntry]:  # typ
                 reason=record.history_change_reason or "",
             )
         )
+    _name_links(links)
     return list(reversed(entries))
+
+
+def _name_links(links: list[tuple[list, int, type, object, object]]) -> None:
+    ids: dict[type, set] = {}
+    for _changes, _index, model, old, new in links:
+        ids.setdefault(model, set()).update(pk for pk in (old, new) if pk is not None)
+    names = {
+        model: {pk: str(row) for pk, row in model._base_manager.in_bulk(list(pks)).items()}
+        for model, pks in ids.items()
+    }
+
+    def name(model: type, pk: object) -> str:
+        return "—" if pk is None else names[model].get(pk, "（已删除）")
+
+    for changes, index, model, old, new in links:
+        changes[index] = (changes[index][0], name(model, old), name(model, new))

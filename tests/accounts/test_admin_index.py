@@ -21,7 +21,7 @@ from accounts.models import Office, User
 from accounts.roles import Role
 from indicators.models import Indicator
 from indicators.services import FigureEntry, figures_save
-from plans.models import Project, Target, Task
+from plans.models import Project, StageTemplateStep, Target, Task
 from plans.services import ProgressEntry, progress_report_save, project_create, supervision_raise
 from tests.factories import IndicatorFactory, TaskFactory, UserFactory
 
@@ -261,7 +261,11 @@ def data_words() -> set[str]:
     words: set[str] = set(User.objects.values_list("username", flat=True))
     for model in (Office, Indicator, Task, Project):
         words.update(model.objects.values_list("code", flat=True))
-    return words
+    for model in (Task, Project):  # a past version's page shows the code it had then
+        words.update(model.history.values_list("code", flat=True))
+    words.update(StageTemplateStep.objects.values_list("key", flat=True))
+    # As english_on reads them: "task2" is the word "task".
+    return words | {word for text in words for word in re.findall(r"[A-Za-z][A-Za-z_]+", text)}
 
 
 def visible_texts(page) -> list[str]:

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from accounts import audit
 from accounts.models import Office
 from accounts.roles import Role
 from inbox.models import Delivery, Notification
@@ -33,7 +34,7 @@ from tests.factories import (
     UserFactory,
 )
 
-ROLES = ["anonymous", "clerk_a", "clerk_b", "leader", "admin"]
+ROLES = ["anonymous", "clerk_a", "clerk_b", "reviewer", "leader", "admin"]
 
 
 def all_routes() -> dict[str, str]:
@@ -57,6 +58,7 @@ def build_world() -> dict:
     users = {
         "clerk_a": UserFactory(username="clerk_a", office=office_a, roles=[Role.CLERK]),
         "clerk_b": UserFactory(username="clerk_b", office=office_b, roles=[Role.CLERK]),
+        "reviewer": UserFactory(username="reviewer", office=office_a, roles=[Role.REVIEWER]),
         "leader": UserFactory(username="leader", roles=[Role.LEADER]),
         "admin": UserFactory(username="admin", roles=[Role.ADMIN]),
     }
@@ -94,6 +96,9 @@ def build_world() -> dict:
         "axes.accesslog": AccessLog.objects.create(**access),
         "axes.accessfailurelog": AccessFailureLog.objects.create(**access),
         "accounts.office": office_a,
+        "accounts.securityevent": audit.record(
+            audit.Action.LOGIN, user=users["clerk_a"], obj=users["clerk_a"]
+        ),
         "accounts.user": users["clerk_a"],
         "auth.group": Group.objects.get(name=Role.CLERK.value),
         "indicators.place": town,
