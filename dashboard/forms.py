@@ -19,6 +19,7 @@ from plans.forms import SafeModelChoiceField
 from plans.models import Project, Task
 
 MATTER_MAX = 1000
+MAX_DAYS = 366  # a 督办 item is settled within the year
 DEFAULT_DAYS = 14
 
 
@@ -84,5 +85,11 @@ class SupervisionForm(forms.Form):
         if due < self.today:
             raise ValidationError(
                 _("办结时限不能早于今天（%(today)s）。") % {"today": self.today.isoformat()}
+            )
+        latest = self.today + timedelta(days=MAX_DAYS)
+        if due > latest:
+            raise ValidationError(
+                _("办结时限最长为一年（%(latest)s）；更长的事项请列入年度任务。")
+                % {"latest": latest.isoformat()}
             )
         return due

@@ -263,6 +263,14 @@ class Figure(models.Model):
     def value_display(self) -> Decimal:
         return self.value.quantize(Decimal(1).scaleb(-self.indicator.decimals))
 
+    @property
+    def growth_display(self) -> Decimal | None:
+        """The growth with the decimals it was given (6.6, not 6.60; 17, not 17.00)."""
+        if self.growth is None:
+            return None
+        normal = self.growth.normalize()
+        return normal.quantize(Decimal(1)) if normal == normal.to_integral() else normal
+
 
 class FigureRevision(models.Model):
     """Every change to a figure, with the values before and after: nothing is changed quietly."""

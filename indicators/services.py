@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Office, User
 from dashboard import stamp
@@ -36,20 +37,29 @@ class FigureEntry:
 
 @dataclass(frozen=True)
 class Conflict:
-    """A figure someone else changed after this person opened it."""
+    """A figure someone else changed after this person opened it: each differing part, with
+    the stored value and the one this person typed."""
 
     indicator: Indicator
     yours: Decimal | None
     current: Decimal | None
     changed_by: User | None
+    differences: tuple[tuple[str, str, str], ...] = ()  # (part, stored, typed)
 
     @property
     def message(self) -> str:
-        who = str(self.changed_by) if self.changed_by else "他人"
-        return (
-            f"“{self.indicator.name}”在您打开后已被{who}修改：当前为 {_plain(self.current)}，"
-            f"您填写的是 {_plain(self.yours)}。请核对后重新保存。"
+        who = str(self.changed_by) if self.changed_by else _("他人")
+        parts = self.differences or ((_("本期数"), _plain(self.current), _plain(self.yours)),)
+        said = "；".join(
+            _("%(part)s当前为 %(stored)s，您填写的是 %(typed)s")
+            % {"part": part, "stored": stored, "typed": typed}
+            for part, stored, typed in parts
         )
+        return _("“%(name)s”在您打开后已被%(who)s修改：%(said)s。请核对后重新保存。") % {
+            "name": self.indicator.name,
+            "who": who,
+            "said": said,
+        }
 
 
 def _plain(value: Decimal | None) -> str:
@@ -193,21 +203,36 @@ def figures_save(
 
 def _conflict(entry: FigureEntry, figure: Figure | None) -> Conflict | None:
     """A conflict when the figure changed since the form was opened and this save would
-    replace it with something else."""
+    replace any part of it (value, growth or note) with something else."""
     if entry.expected_version is None:
         return None
     current_version = figure.version if figure is not None else 0
     if current_version == entry.expected_version:
         return None
-    if figure is not None and entry.value == figure.value and entry.growth == figure.growth:
-        return None  # the same figure either way: nothing would be lost
-    if figure is None and entry.value is None:
-        return None
+    if figure is None:
+        if entry.value is None:
+            return None
+        differences = ((_("本期数"), _plain(None), _plain(entry.value)),)
+    else:
+        if entry.value is None:
+            return None  # this person typed nothing for the row: nothing would be replaced
+        differences = tuple(
+            (part, stored, typed)
+            for part, stored, typed in (
+                (_("本期数"), _plain(figure.value), _plain(entry.value)),
+                (_("同比"), _plain(figure.growth), _plain(entry.growth)),
+                (_("情况说明"), figure.note or "—", entry.note or "—"),
+            )
+            if stored != typed
+        )
+        if not differences:
+            return None  # the same figure either way: nothing would be lost
     return Conflict(
         indicator=entry.indicator,
         yours=entry.value,
         current=figure.value if figure is not None else None,
         changed_by=figure.updated_by if figure is not None else None,
+        differences=differences,
     )
 
 

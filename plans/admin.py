@@ -274,14 +274,18 @@ class ProgressReportAdmin(FrozenMonthAdminMixin, VersionedAdminMixin, ScopedHist
         ]
 
     def report_view(self, request: HttpRequest) -> HttpResponse:
-        """月度进展填报: an office's projects and tasks for one month, last month beside."""
-        if not permissions.can_enter_data(request.user):
+        """月度进展填报: an office's projects and tasks for one month, last month beside.
+
+        Reviewers open it too, read-only: the progress is reviewed with the month's figures."""
+        user = request.user
+        writer = permissions.can_enter_data(user)
+        if not (writer or user.is_reviewer) or (request.method == "POST" and not writer):
             raise PermissionDenied
         initial = request.GET or default_period_data(request.user)
-        period_form = ReportPeriodForm(initial, user=request.user)
+        period_form = ReportPeriodForm(initial, user=request.user, readable=not writer)
         context: dict[str, Any] = {
             **self.admin_site.each_context(request),
-            "title": _("月度进展填报"),
+            "title": _("月度进展填报") if writer else _("月度进展（审核）"),
             "opts": self.model._meta,
             "period_form": period_form,
         }
@@ -295,9 +299,9 @@ class ProgressReportAdmin(FrozenMonthAdminMixin, VersionedAdminMixin, ScopedHist
         report = indicator_selectors.office_reports([office], year, month)[0]
         context.update(
             report=report,
-            editable=not report.is_frozen,
+            editable=writer and not report.is_frozen,
             frozen_message=review.frozen_message(report.state, year, month)
-            if report.is_frozen
+            if writer and report.is_frozen
             else "",
         )
         if request.method == "POST" and report.is_frozen:

@@ -119,11 +119,12 @@ def test_an_unknown_project_or_task_is_not_found(django_app, leader, project, ta
         ("matter", "协调\x00政策处理", "督办事项含有空字符（不可见的控制字符），请删除后再保存。"),
         ("matter", "字" * 1001, "督办事项最多1000字（现有1001字）。"),
         ("due_date", "2024-10-14", "办结时限不能早于今天（2024-10-15）。"),
+        ("due_date", "9999-12-31", "办结时限最长为一年（2025-10-16）"),
         ("due_date", "2024-13-40", "办结时限不是有效的日期"),
         ("due_date", "十月底", "办结时限不是有效的日期"),
         ("due_date", "", "请填写办结时限。"),
     ],
-    ids=["empty", "blank", "nul", "too-long", "past", "no-such-day", "words", "no-date"],
+    ids=["empty", "blank", "nul", "too-long", "past", "far", "no-such-day", "words", "no-date"],
 )
 def test_bad_input_is_refused_in_chinese_and_saves_nothing(
     django_app, project, leader, field, value, message

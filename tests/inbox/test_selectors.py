@@ -28,10 +28,11 @@ def summary(items) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def
 def test_a_clerk_is_told_the_month_its_return_warnings_stages_tasks_and_items(world):
     items = todo_items(world.clerk)
     assert summary(items) == [
+        # The months' own reports lead, however many stages are overdue.
         ("returned", "2024年8月月报被退回，请修改后重新报送", "逾期35天"),
+        ("report", "报送2024年9月月报", "逾期5天"),
         ("stage", "后冯区块 · 谋划", "逾期15天"),
         ("supervision", "解决张店区块拆迁遗留问题", "逾期14天"),
-        ("report", "报送2024年9月月报", "逾期5天"),
         ("supervision", "加快后冯区块政策处理", "还剩5天"),
         ("task", "朱溪港两侧土地征收", ""),
         ("warning", "规上工业产值：请核对2024年9月数据", ""),

@@ -102,8 +102,16 @@ def review_form(page):
 
 
 def press(page, action, reason=""):
-    """Click one of the review form's buttons, as a person would."""
-    form = review_form(page)
+    """Click one of the review buttons, as a person would: 报送 is the data form's 保存并报送审核,
+    the reason has a form of its own."""
+    if action == "submit":
+        return report_form(page).submit("then_submit").follow()
+    forms = [
+        form
+        for form in page.forms.values()
+        if "action" in form.fields and f'value="{action}"' in form.text
+    ]
+    (form,) = forms
     if reason:
         form["reason"] = reason
     return form.submit("action", value=action).follow()
@@ -211,12 +219,12 @@ def test_a_submitted_month_shows_as_text_and_refuses_every_path(
 
 
 def test_a_clerk_withdraws_before_review_and_it_is_on_record(
-    browsers, clerk, reviewer, office_a, output
+    browsers, clerk, reviewer, office_a, output, town
 ):
+    FigureFactory(indicator=output, place=town, year=2024, month=10, value=D("29.74"))
     press(month_page(browsers, clerk, office_a), "submit")
     assert (
-        "撤回"
-        not in month_page(browsers, reviewer, office_a).html.select_one(".review-actions").text
+        "撤回" not in month_page(browsers, reviewer, office_a).html.select_one(".review-box").text
     )
     page = press(month_page(browsers, clerk, office_a), "withdraw")
     assert "已撤回" in messages_of(page)
@@ -231,7 +239,7 @@ def test_a_clerk_withdraws_before_review_and_it_is_on_record(
     press(month_page(browsers, clerk, office_a), "submit")
     press(month_page(browsers, reviewer, office_a), "approve")
     page = month_page(browsers, clerk, office_a)
-    assert "撤回" not in page.html.select_one(".review-actions").text
+    assert not page.html.select("button[value='withdraw']")
     with pytest.raises(Exception, match="撤回"):
         review.month_withdraw(review=month, user=clerk)
 
@@ -340,3 +348,96 @@ def test_a_figure_a_clerk_overwrote_is_unreviewed_until_the_month_is_approved(
     row = browsers.get("/?period=2024-10", leader).context["data"].rows[0]
     assert "未审核" not in row.marks
     assert MonthReviewEvent.objects.filter(action="approve").count() == 1
+
+
+# --- what a new user broke (fresh-clone trial) --------------------------------------------------
+
+
+def test_enter_in_the_reason_box_returns_and_never_approves(
+    browsers, clerk, reviewer, office_a, output, town
+):
+    FigureFactory(indicator=output, place=town, year=2024, month=10, value=D("29.74"))
+    press(month_page(browsers, clerk, office_a), "submit")
+    page = month_page(browsers, reviewer, office_a)
+    (reason_form,) = [form for form in page.forms.values() if "reason" in form.fields]
+    assert 'value="approve"' not in reason_form.text
+    reason_form["reason"] = "固定资产投资同比增速请按统计局公布口径核对"
+    reason_form.submit("action", index=0).follow()  # Enter: the form's first button
+    month = MonthReview.objects.get(office=office_a, year=2024, month=10)
+    assert month.state == "returned" and month.reason.startswith("固定资产投资")
+
+
+def test_save_and_submit_keeps_what_was_typed(browsers, clerk, office_a, output):
+    form = report_form(month_page(browsers, clerk, office_a))
+    form["rows-0-value"] = "35.18"
+    page = form.submit("then_submit").follow()
+    assert "已报送，等待审核" in messages_of(page)
+    assert Figure.objects.get(indicator=output).value == D("35.18")
+    assert MonthReview.objects.get(office=office_a, year=2024, month=10).state == "submitted"
+
+
+def test_an_empty_month_or_one_not_yet_over_cannot_be_submitted(
+    browsers, clerk, office_a, output, town
+):
+    page = report_form(month_page(browsers, clerk, office_a)).submit("then_submit").follow()
+    assert "尚未填写任何数据或进展，不能报送" in messages_of(page)
+    FigureFactory(indicator=output, place=town, year=2024, month=11, value=D("1"))
+    with pytest.raises(Exception, match="尚未结束"):
+        review.month_submit(office=office_a, year=2024, month=11, user=clerk)
+    assert not MonthReview.objects.filter(state="submitted").exists()
+
+
+def test_a_stale_page_cannot_undo_another_persons_note_and_keeps_its_other_rows(
+    browsers, clerk, second_clerk, office_a, output, town
+):
+    other = IndicatorFactory(
+        code="other", name="限上批发业商品销售额", office=office_a, places=[town]
+    )
+    for indicator in (output, other):
+        FigureFactory(indicator=indicator, place=town, year=2024, month=10, value=D("5"), note="")
+    first = report_form(month_page(browsers, clerk, office_a))
+    stale = report_form(month_page(browsers, second_clerk, office_a))
+    first["rows-0-note"] = "录入员改第1行"
+    first.submit().follow()
+
+    stale["rows-1-note"] = "另一人改第2行"
+    answer = stale.submit()
+    warned = messages_of(answer)
+    assert "情况说明当前为 录入员改第1行，您填写的是 —" in warned and "全部未保存" in warned
+    # The conflicting row now shows the stored note; the other row keeps what was typed.
+    again = report_form(answer)
+    assert again["rows-0-note"].value == "录入员改第1行"
+    assert again["rows-1-note"].value == "另一人改第2行"
+    again.submit().follow()
+    notes = dict(Figure.objects.values_list("indicator__code", "note"))
+    assert notes == {"output": "录入员改第1行", "other": "另一人改第2行"}
+
+
+def test_a_figure_is_never_deleted_through_the_admin(browsers, office_a, output, town):
+    figure = FigureFactory(indicator=output, place=town, year=2024, month=10, value=D("5"))
+    admin = UserFactory(username="boss", roles=[Role.ADMIN])
+    answer = browsers.of(admin).get(f"/admin/indicators/figure/{figure.pk}/delete/", status=403)
+    assert answer.status_int == 403 and Figure.objects.filter(pk=figure.pk).exists()
+
+
+def test_a_reopened_month_says_why_and_is_not_late_for_its_on_time_submission(
+    browsers, clerk, reviewer, office_a, output, town
+):
+    FigureFactory(indicator=output, place=town, year=2024, month=10, value=D("5"))
+    press(month_page(browsers, clerk, office_a), "submit")
+    press(month_page(browsers, reviewer, office_a), "approve")
+    admin = UserFactory(username="boss", roles=[Role.ADMIN])
+    press(month_page(browsers, admin, office_a), "reopen", reason="统计局更正10月数据")
+    with time_machine.travel(datetime(2024, 11, 20, 9, tzinfo=SHANGHAI), tick=False):
+        page = month_page(browsers, clerk, office_a)
+        box = page.html.select_one(".review-box p").text
+        assert "重新打开原因：统计局更正10月数据" in box and "逾期" not in box
+
+
+def test_a_reviewer_reads_the_months_progress_but_cannot_save_it(
+    browsers, reviewer, office_a, task
+):
+    page = month_page(browsers, reviewer, office_a, PROGRESS)
+    assert page.status_int == 200 and "保存全部" not in page.text
+    assert not page.html.select("textarea, input[name$='-progress']")
+    assert task.title in page.text

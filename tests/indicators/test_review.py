@@ -14,12 +14,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.roles import Role
 from indicators import review
-from indicators.models import MonthReview
+from indicators.models import MonthReview, Place
 from indicators.services import FigureEntry, figures_save
-from tests.factories import FigureFactory, OfficeFactory, UserFactory
+from tests.factories import FigureFactory, IndicatorFactory, OfficeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture(autouse=True)
+def _months_entered(office_a, town):
+    """Each month these tests submit holds a figure: an empty month cannot be submitted."""
+    indicator = IndicatorFactory(code="entered", name="已填指标", office=office_a, places=[town])
+    for year, month in ((2023, 9), (2024, 9), (2024, 10)):
+        FigureFactory(indicator=indicator, place=town, year=year, month=month, value=D(1))
 
 
 @pytest.fixture
@@ -157,14 +165,24 @@ def test_the_review_buttons_work_through_the_page(client, office_a, clerk, revie
 def test_the_review_form_posts_back_the_office_and_month_it_shows(client):
     """Regression (found by the browser journeys): with the thousands separator on, the hidden
     fields read "2,023-09" and office "1,234", so 报送审核 answered with a bad-month error."""
-    office = OfficeFactory(pk=1234, code="big", name="经济发展办")
-    client.force_login(UserFactory(username="clerk_big", office=office, roles=[Role.CLERK]))
+    office = OfficeFactory(pk=1234, code="big", name="综合办")
+    town = Place.objects.get(level="town")
+    FigureFactory(
+        indicator=IndicatorFactory(office=office, places=[town]),
+        place=town,
+        year=2023,
+        month=9,
+        value=D(1),
+    )
+    clerk_big = UserFactory(username="clerk_big", office=office, roles=[Role.CLERK])
+    review.month_submit(office=office, year=2023, month=9, user=clerk_big)
+    client.force_login(UserFactory(username="admin_big", roles=[Role.ADMIN]))
     page = client.get(f"/admin/indicators/figure/report/?office={office.pk}&period=2023-09")
     form = re.search(r'class="review-actions">.*?</form>', page.content.decode(), re.S).group()
     hidden = dict(re.findall(r'type="hidden" name="(office|period)" value="([^"]*)"', form))
     assert hidden == {"office": "1234", "period": "2023-09"}
-    client.post("/admin/indicators/figure/review/", {**hidden, "action": "submit"})
-    assert MonthReview.objects.get(office=office).state == "submitted"
+    client.post("/admin/indicators/figure/review/", {**hidden, "action": "approve"})
+    assert MonthReview.objects.get(office=office).state == "reviewed"
 
 
 def test_a_reviewer_finds_the_review_page_from_the_top_bar_and_the_admin_index(
@@ -180,6 +198,10 @@ def test_a_reviewer_finds_the_review_page_from_the_top_bar_and_the_admin_index(
         assert "/admin/indicators/figure/report/" not in client.get(page).content.decode()
 
 
+def _row(response, indicator):
+    return next(row for row in response.context["data"].rows if row.indicator == indicator)
+
+
 def test_the_dashboard_marks_unreviewed_figures(
     leader_client, office_a, clerk, reviewer, output, town
 ):
@@ -187,13 +209,13 @@ def test_the_dashboard_marks_unreviewed_figures(
         indicator=output, place=town, year=2024, month=9, value=D("29.74"), entered_by=clerk
     )
     with time_machine.travel(datetime(2024, 10, 15, tzinfo=SHANGHAI)):
-        row = leader_client.get("/?period=2024-09").context["data"].rows[0]
+        row = _row(leader_client.get("/?period=2024-09"), output)
         assert "未审核" in row.marks
         review.month_approve(
             review=review.month_submit(office=office_a, year=2024, month=9, user=clerk),
             user=reviewer,
         )
-        row = leader_client.get("/?period=2024-09").context["data"].rows[0]
+        row = _row(leader_client.get("/?period=2024-09"), output)
         assert "未审核" not in row.marks
 
 
