@@ -56,9 +56,24 @@ def axes_username(request: HttpRequest, credentials: dict | None = None) -> str:
     return str(username)[:255]
 
 
+# The site's root address counts as no address at all: whoever simply opened the site lands on
+# their 待办 after signing in, like everyone else.
+ROOT_ADDRESS = "/"
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page, with the root address counting as no particular page."""
+
+    def get_redirect_url(self) -> str:
+        url = super().get_redirect_url()
+        return "" if url == ROOT_ADDRESS else url
+
+
 def next_url(request: HttpRequest) -> str:
     """Where to go once a step of signing in is done: the page asked for, else 待办."""
     candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate == ROOT_ADDRESS:
+        candidate = ""
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):

@@ -265,6 +265,27 @@ def _clerk_items(
         )
     frozen = report is not None and report.is_frozen
 
+    # The month before, still not submitted after its due day, stays on the list until it is
+    # (two queries): a month does not drop out of sight because the next one has opened.
+    if report is not None:
+        earlier_year, earlier_month = periods.previous_month(year, month)
+        earlier = office_reports([report.office], earlier_year, earlier_month, today=today)[0]
+        if earlier.state in (ReportState.NOT_STARTED, ReportState.DRAFT) and earlier.is_late:
+            items.append(
+                TodoItem(
+                    kind=TodoKind.REPORT,
+                    key=f"report:{office_id}:{earlier_year}-{earlier_month}",
+                    title=_("补报%(month)s月报")
+                    % {"month": month_label(earlier_year, earlier_month)},
+                    detail=_("截止%(due)s（%(state)s）")
+                    % {"due": day_label(earlier.due), "state": earlier.label},
+                    link=report_link(office_id, earlier_year, earlier_month),
+                    due=earlier.due,
+                    urgency=urgency_of(earlier.due, today, soon_days=3),
+                    due_label=earlier.due_label,
+                )
+            )
+
     # Every returned month of the office, whichever it is (one query).
     for review in MonthReview.objects.filter(
         office_id=office_id, state=MonthReview.State.RETURNED

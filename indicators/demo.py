@@ -7,13 +7,16 @@ tests of real behaviour, and removable in one call.
 from __future__ import annotations
 
 import random
+from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from dashboard import stamp
-from indicators import metrics, periods
-from indicators.models import Figure, FigureRevision, Indicator, Kind, Place, Unit
+from indicators import metrics, periods, review
+from indicators.models import Figure, FigureRevision, Indicator, Kind, MonthReview, Place, Unit
 
 DEMO_SEED = 20240101
 FIRST_DEMO_YEAR = 2024
@@ -114,3 +117,37 @@ def demo_figures_remove() -> int:
     FigureRevision.objects.filter(figure__in=demo).delete()
     demo.delete()
     return count
+
+
+def demo_months_close(before: tuple[int, int] | None = None) -> int:
+    """Mark every office's demo months before `before` (default: the month being reported) as
+    reviewed, as a town that has used the system for a while would have them, so that a new
+    installation does not show two years of demo months as overdue drafts. Months a person has
+    reported or reviewed (a MonthReview exists) are left alone. Returns how many were closed."""
+    before = before or periods.reporting_period()
+    months = (
+        Figure.objects.filter(is_demo=True)
+        .filter(Q(year__lt=before[0]) | Q(year=before[0], month__lt=before[1]))
+        .values_list("indicator__office_id", "year", "month")
+        .distinct()
+        .order_by()
+    )
+    existing = set(MonthReview.objects.values_list("office_id", "year", "month"))
+    to_create = []
+    for office_id, year, month in months:
+        if (office_id, year, month) in existing:
+            continue
+        due = review.due_date(year, month)
+        handed_in = timezone.make_aware(datetime.combine(due, time(9)))
+        to_create.append(
+            MonthReview(
+                office_id=office_id,
+                year=year,
+                month=month,
+                state=MonthReview.State.REVIEWED,
+                submitted_at=handed_in,
+                reviewed_at=handed_in + timedelta(hours=4),
+            )
+        )
+    MonthReview.objects.bulk_create(to_create, ignore_conflicts=True)
+    return len(to_create)

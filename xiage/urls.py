@@ -10,7 +10,7 @@ urlpatterns = [
     # Only the account pages the town uses: no e-mail password reset on an intranet.
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        account_views.LoginView.as_view(authentication_form=LoginForm),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

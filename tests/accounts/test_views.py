@@ -101,3 +101,19 @@ def test_the_accounts_app_keeps_its_own_config():
     from django.apps import apps
 
     assert type(apps.get_app_config("accounts")).__name__ == "AccountsConfig"
+
+
+def test_opening_the_site_and_signing_in_lands_on_todo_and_other_pages_are_kept(django_app, clerk):
+    from tests.factories import TEST_PASSWORD
+
+    login = django_app.get("/").follow()  # the root address sends to the login page
+    assert login.request.path == "/accounts/login/" and login.request.GET["next"] == "/"
+    form = login.forms[1] if "username" not in login.forms[0].fields else login.forms[0]
+    form["username"], form["password"] = "clerk_a", TEST_PASSWORD
+    assert form.submit().location.endswith("/todo/")
+
+    django_app.reset()
+    login = django_app.get("/board/").follow()
+    form = login.forms[1] if "username" not in login.forms[0].fields else login.forms[0]
+    form["username"], form["password"] = "clerk_a", TEST_PASSWORD
+    assert form.submit().location.endswith("/board/")

@@ -152,3 +152,21 @@ def test_demo_data_refuses_to_load_with_debug_off(seeded, settings):
     with pytest.raises(CommandError, match="开发环境"):
         call_command("demo_data")
     assert not Figure.objects.filter(is_demo=True).exists()
+
+
+def test_demo_months_before_the_one_being_reported_are_closed(seeded, settings):
+    """A new installation does not show two years of demo months as overdue drafts."""
+    from indicators.models import MonthReview
+
+    settings.DEBUG = True
+    with time_machine.travel(datetime(2024, 11, 5, tzinfo=ZoneInfo("Asia/Shanghai"))):
+        call_command("demo_data")
+        months = set(
+            Figure.objects.filter(is_demo=True).values_list("indicator__office_id", "year", "month")
+        )
+        closed = set(MonthReview.objects.values_list("office_id", "year", "month"))
+        assert {m for m in months if m[1:] < (2024, 10)} <= closed
+        assert not {m for m in closed if m[1:] >= (2024, 10)}
+        assert set(MonthReview.objects.values_list("state", flat=True)) == {"reviewed"}
+        call_command("demo_data")  # idempotent
+        assert MonthReview.objects.count() == len(closed)

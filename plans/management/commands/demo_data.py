@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators.demo import demo_figures_load, demo_figures_remove
+from indicators.demo import demo_figures_load, demo_figures_remove, demo_months_close
 from plans.demo import demo_plans_load, demo_plans_remove
 
 
@@ -26,4 +26,8 @@ class Command(BaseCommand):
             raise CommandError("演示数据只能在开发环境（DEBUG=1）中生成。")
         figures = demo_figures_load()
         plans = demo_plans_load()
-        self.stdout.write(f"演示数据新建：月度数据 {figures} 条，目标与进展 {plans} 条。")
+        closed = demo_months_close()
+        self.stdout.write(
+            f"演示数据新建：月度数据 {figures} 条，目标与进展 {plans} 条；"
+            f"此前 {closed} 个科室月份记为已审核。"
+        )
