@@ -374,3 +374,26 @@ def test_postgresql_refuses_to_update_or_delete_a_row(old_and_new):
 def test_postgresql_lets_the_archive_delete_what_it_wrote(tmp_path, old_and_new):
     # The trigger compares with the database's own clock: the rows are a year old there too.
     archive_and_check(tmp_path)
+
+
+def test_hostile_parameters_on_the_logs_pages_never_end_in_a_server_error(
+    client, auditor, some_events
+):
+    client.force_login(auditor)
+    for query in [
+        "at__gte=abc",
+        "at__year=99999999999",
+        "result__exact=%E2%80%AE",
+        "username=" + "x" * 5000,
+        "q=%25%27%22%3C",
+        "o=99",
+        "p=-1",
+        "action__exact=login&_export=pdf",
+    ]:
+        for path in ["/admin/accounts/securityevent/", "/admin/accounts/securityevent/export/"]:
+            response = client.get(
+                f"{path}?{query}&_export=csv" if "export/" in path else f"{path}?{query}"
+            )
+            assert response.status_code in (200, 302, 400), (path, query, response.status_code)
+    assert client.get("/admin/accounts/securityevent/999999/change/").status_code == 302
+    assert client.get("/admin/accounts/securityevent/abc/change/").status_code == 302

@@ -194,7 +194,15 @@ def test_a_superuser_is_a_system_admin_not_the_auditor_nor_the_security_admin(cl
         assert client.get(url).status_code == 403, url
 
 
-def test_the_security_and_audit_admins_read_no_data(client, security, auditor, office_a):
+def test_the_security_and_audit_admins_read_no_data(
+    client, security, auditor, office_a, town, october_2024
+):
+    from plans.services import project_create
+    from tests.factories import FigureFactory, IndicatorFactory
+
+    indicator = IndicatorFactory(code="output", name="规上工业产值", office=office_a, places=[town])
+    FigureFactory(indicator=indicator, place=town, year=2024, month=9)
+    project_create(code="houfeng", name="后冯区块", type="industry", office=office_a)
     for user in (security, auditor):
         client.force_login(user)
         for url in [
@@ -203,6 +211,14 @@ def test_the_security_and_audit_admins_read_no_data(client, security, auditor, o
             "/admin/accounts/office/",
         ]:
             assert client.get(url).status_code == 403, (user, url)
+        assert client.get("/indicators/output/").status_code == 404
+        for url in [
+            "/?period=2024-09",
+            "/board/?period=2024-09",
+            "/reports/briefing/?period=2024-09",
+        ]:
+            body = client.get(url).content.decode()
+            assert "规上工业产值" not in body and "后冯区块" not in body, (user, url)
 
 
 def test_a_group_given_the_logs_permission_does_not_open_it(client, clerk):
