@@ -97,7 +97,7 @@ def template_workbook(office: Office, year: int, month: int) -> bytes:
         cell.fill = PatternFill("solid", fgColor="EEF4FF")
     for index, row in enumerate(rows, start=HEADER_ROW + 1):
         sheet.cell(row=index, column=1, value=row.indicator.code)
-        sheet.cell(row=index, column=2, value=safe_text(row.indicator.name))
+        _text_cell(sheet.cell(row=index, column=2), row.indicator.name)
         sheet.cell(row=index, column=3, value=row.indicator.unit_label)
         if row.previous is not None:
             sheet.cell(row=index, column=4, value=float(row.previous.value_display))
@@ -105,7 +105,8 @@ def template_workbook(office: Office, year: int, month: int) -> bytes:
             sheet.cell(row=index, column=VALUE_COL, value=float(row.figure.value_display))
             if row.figure.growth is not None:
                 sheet.cell(row=index, column=GROWTH_COL, value=float(row.figure.growth))
-            sheet.cell(row=index, column=NOTE_COL, value=safe_text(row.figure.note) or None)
+            if row.figure.note:
+                _text_cell(sheet.cell(row=index, column=NOTE_COL), row.figure.note)
         for column in (VALUE_COL, GROWTH_COL, NOTE_COL):
             sheet.cell(row=index, column=column).protection = Protection(locked=False)
     for column, width in zip(range(1, 8), [26, 24, 8, 12, 14, 14, 30], strict=True):
@@ -115,6 +116,16 @@ def template_workbook(office: Office, year: int, month: int) -> bytes:
     meta.append(["kind", TEMPLATE_KIND])
     meta.append(["office", office.code])
     meta.append(["period", periods.format_period(year, month)])
+    # Each figure's version as the template shows it: an import from an old copy of the file
+    # must not undo what someone saved after it was downloaded.
+    meta.append(
+        [
+            "versions",
+            ";".join(
+                f"{row.indicator.code}={row.figure.version if row.figure else 0}" for row in rows
+            ),
+        ]
+    )
     meta.sheet_state = "hidden"
     buffer = io.BytesIO()
     book.save(buffer)
@@ -147,7 +158,23 @@ class ImportRow:
             return _("不变（未填写）")
         if self.old_value is None:
             return _("新增")
-        return _("不变") if self.old_value == self.new_value else _("修改")
+        return _("修改") if self.changed_parts else _("不变")
+
+    @property
+    def changed_parts(self) -> list[str]:
+        """Which of 本期数, 同比 and 情况说明 the file changes."""
+        figure = self.form.row.figure
+        if figure is None or self.errors:
+            return []
+        data = self.form.cleaned_data
+        parts = []
+        if data.get("value") is not None and data["value"] != figure.value:
+            parts.append(str(_("本期数")))
+        if data.get("growth") != figure.growth:
+            parts.append(str(_("同比")))
+        if (data.get("note") or "") != figure.note:
+            parts.append(str(_("情况说明")))
+        return parts
 
 
 @dataclass
@@ -276,7 +303,7 @@ def _read_book(book: Any, user: User, counts: dict[str, int], deadline: float) -
             subject,
         )
     try:
-        return _read_sheet(book[SHEET], office, year, month, by_code, deadline)
+        return _read_sheet(book[SHEET], office, year, month, by_code, deadline, _versions(meta))
     except ImportRefused as exc:
         exc.subject = subject
         raise
@@ -314,7 +341,13 @@ def _is_formula(cell: Any) -> bool:
 
 
 def _read_sheet(
-    sheet: Any, office: Office, year: int, month: int, by_code: dict[str, Any], deadline: float
+    sheet: Any,
+    office: Office,
+    year: int,
+    month: int,
+    by_code: dict[str, Any],
+    deadline: float,
+    versions: dict[str, str],
 ) -> ImportPreview:
     """Read the 月报 sheet streamed: its seven columns, as far as the template's rows plus
     EXTRA_ROWS. Past that only emptiness is accepted: reading stops at the first value."""
@@ -409,8 +442,11 @@ def _read_sheet(
                 "code": code,
                 "value": _cell_text(values[VALUE_COL - 1]),
                 "growth": _cell_text(values[GROWTH_COL - 1]),
-                "note": _cell_text(values[NOTE_COL - 1]),
-                "version": str(by_code[code].figure.version if by_code[code].figure else 0),
+                "note": _unquoted(_cell_text(values[NOTE_COL - 1])),
+                # The version the downloaded template showed; a template without them (made
+                # before versions were written) is checked against the figures as they are now.
+                "version": versions.get(code)
+                or str(by_code[code].figure.version if by_code[code].figure else 0),
             }
         )
     if not header:
@@ -528,6 +564,29 @@ def year_workbook(user: User, year: int) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _text_cell(cell: Any, text: str) -> None:
+    """Put text in an xlsx cell as text, whatever it begins with: stored as a string (with
+    Excel's quote prefix), it is never run as a formula, and it reads back exactly as written."""
+    cell.value = ILLEGAL_CHARACTERS_RE.sub(" ", text)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+
+
+def _unquoted(text: str) -> str:
+    """A note as written, without the ' that templates of an earlier version put before text
+    beginning with + - or @ (so that Excel would not take it for a formula)."""
+    return text[1:] if text[:1] == "'" and text[1:2] in ("+", "-", "@") else text
+
+
+def _versions(meta: dict) -> dict[str, str]:
+    """{code: version} from the template's _meta sheet (older templates have none)."""
+    text = meta.get("versions")
+    if not isinstance(text, str):
+        return {}
+    pairs = (part.split("=", 1) for part in text.split(";") if "=" in part)
+    return {code: version for code, version in pairs if version.isdigit()}
 
 
 def safe_row(values: list) -> list:

@@ -441,3 +441,56 @@ def test_a_reviewer_reads_the_months_progress_but_cannot_save_it(
     assert page.status_int == 200 and "保存全部" not in page.text
     assert not page.html.select("textarea, input[name$='-progress']")
     assert task.title in page.text
+
+
+def _upload(browsers, user, book):
+    buffer = io.BytesIO()
+    book.save(buffer)
+    page = browsers.get(IMPORT, user)
+    form = next(f for f in page.forms.values() if "file" in f.fields)
+    form["file"] = ("月报.xlsx", buffer.getvalue())
+    return form.submit()
+
+
+def _template(browsers, user, office):
+    content = browsers.get(f"{IMPORT}template/?office={office.pk}&period=2024-10", user).content
+    return load_workbook(io.BytesIO(content))
+
+
+def test_an_old_copy_of_the_template_cannot_undo_a_later_save(
+    browsers, clerk, second_clerk, office_a, output, town
+):
+    other = IndicatorFactory(code="other", name="限上销售额", office=office_a, places=[town])
+    for indicator in (output, other):
+        FigureFactory(indicator=indicator, place=town, year=2024, month=10, value=D("5"))
+    book = _template(browsers, clerk, office_a)  # downloaded first
+    page = report_form(month_page(browsers, second_clerk, office_a))
+    page["rows-0-value"] = "6"
+    page.submit().follow()
+
+    book["月报"]["E5"] = 7  # the clerk edits the other row only, in the old file
+    preview = _upload(browsers, clerk, book)
+    confirm = next(f for f in preview.forms.values() if "confirm" in f.fields)
+    answer = confirm.submit()
+    assert "全部未保存" in answer.text and "本期数当前为 6，您填写的是 5" in answer.text
+    values = dict(Figure.objects.values_list("indicator__code", "value"))
+    assert values == {"output": D("6"), "other": D("5")}
+
+
+def test_the_preview_names_growth_and_note_changes_and_notes_round_trip(
+    browsers, clerk, office_a, output, town
+):
+    FigureFactory(
+        indicator=output, place=town, year=2024, month=10, value=D("5"), note="-同比下降主要因春节"
+    )
+    book = _template(browsers, clerk, office_a)
+    assert book["月报"]["G4"].value == "-同比下降主要因春节"
+    unchanged = _upload(browsers, clerk, book)
+    assert "修改" not in unchanged.html.select_one("table tbody").text
+    book["月报"]["F4"] = 12.5
+    changed = _upload(browsers, clerk, book)
+    assert "修改（同比）" in changed.html.select_one("table tbody").text
+    confirm = next(f for f in changed.forms.values() if "confirm" in f.fields)
+    confirm.submit().follow()
+    figure = Figure.objects.get(indicator=output)
+    assert figure.growth == D("12.5") and figure.note == "-同比下降主要因春节"
