@@ -50,3 +50,21 @@ class ConfirmForm(forms.Form):
         self.fields["item"].queryset = SupervisionItem.objects.filter(
             raised_by=user, resolved_at__isnull=False
         ).select_related("office", "project", "task")
+
+
+class SendBackForm(ConfirmForm):
+    """退回: a resolved 督办 item the person raised goes back to the office, with a reason."""
+
+    reason = forms.CharField(
+        label=_("退回原因"),
+        max_length=200,
+        error_messages={"required": _("退回时请说明原因。")},
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(_("退回时请说明原因。"))
+        if "\x00" in reason:
+            raise ValidationError(_("退回原因含有空字符（不可见的控制字符），请删除后再保存。"))
+        return reason

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from inbox import badges, selectors, services
-from inbox.forms import ConfirmForm, MarkReadForm
+from inbox.forms import ConfirmForm, MarkReadForm, SendBackForm
 from inbox.models import Notification
+from plans import services as plan_services
 
 # A leader's landing page lists this many items, the most urgent, and links the rest, so that
 # it stays within two phone screens.
@@ -22,6 +23,23 @@ NOTIFICATIONS_PER_PAGE = 30
 def todo(request: HttpRequest) -> HttpResponse:
     """待办: everyone's landing page after login; 确认办结 of a resolved 督办 item by POST."""
     user = request.user
+    if request.method == "POST" and request.POST.get("send_back") == "1":
+        back = SendBackForm(request.POST, user=user)
+        if back.is_valid():
+            try:
+                plan_services.supervision_reopen(
+                    item=back.cleaned_data["item"], user=user, reason=back.cleaned_data["reason"]
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, _("未退回：") + "；".join(getattr(exc, "messages", [])))
+            else:
+                messages.success(
+                    request, _("已退回：%(matter)s") % {"matter": back.cleaned_data["item"]}
+                )
+        else:
+            errors = [str(error) for errors in back.errors.values() for error in errors]
+            messages.error(request, _("未退回：") + "；".join(errors))
+        return redirect(request.get_full_path())
     if request.method == "POST":
         form = ConfirmForm(request.POST, user=user)
         if form.is_valid():

@@ -317,3 +317,17 @@ def test_the_todo_page_has_no_sideways_content_and_no_tiny_text_rules():
     css = (Path(__file__).resolve().parents[2] / "inbox/static/inbox/inbox.css").read_text()
     sizes = [float(value) for value in re.findall(r"font-size:\s*([\d.]+)rem", css)]
     assert sizes and min(sizes) >= 0.75
+
+
+def test_a_leader_sends_a_resolution_back_with_a_reason(django_app, world):
+    page = django_app.get("/todo/", user=world.leader)
+    form = next(f for f in page.forms.values() if "send_back" in f.fields)
+    assert form["item"].value == str(world.item_resolved.pk)
+    refused = form.submit().follow()  # no reason
+    assert "未退回：退回时请说明原因。" in refused.text
+    form = next(f for f in refused.forms.values() if "send_back" in f.fields)
+    form["reason"] = "用地面积与台账不符，请重新核实"
+    after = form.submit().follow()
+    assert "已退回：核实比亚迪配套用地" in after.text
+    item = SupervisionItem.objects.get(pk=world.item_resolved.pk)
+    assert item.resolved_at is None and "退回：用地面积与台账不符" in item.resolution
