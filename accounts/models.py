@@ -172,11 +172,13 @@ class SecurityEvent(models.Model):
     user = models.ForeignKey(
         "accounts.User",
         verbose_name=_("用户"),
-        on_delete=models.SET_NULL,
+        # The log outlives the accounts it names: no constraint, and deleting a user leaves
+        # its rows as they are (an UPDATE to null them would be refused by the trigger).
+        on_delete=models.DO_NOTHING,
         null=True,
         blank=True,
         related_name="+",
-        db_constraint=False,  # the log outlives the accounts it names
+        db_constraint=False,
     )
     username = models.CharField(_("用户名"), max_length=150, blank=True)
     address = models.GenericIPAddressField(_("地址"), null=True, blank=True)

@@ -397,3 +397,17 @@ def test_hostile_parameters_on_the_logs_pages_never_end_in_a_server_error(
             assert response.status_code in (200, 302, 400), (path, query, response.status_code)
     assert client.get("/admin/accounts/securityevent/999999/change/").status_code == 302
     assert client.get("/admin/accounts/securityevent/abc/change/").status_code == 302
+
+
+def test_deleting_a_user_leaves_their_log_rows_as_they_are(db):
+    """On PostgreSQL the trigger refuses any UPDATE of the log: deleting a user must not try
+    to null their rows."""
+    from accounts import audit
+    from accounts.models import SecurityEvent
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="leaving")
+    audit.record(audit.Action.LOGIN, user=user)
+    user.delete()
+    row = SecurityEvent.objects.get(username="leaving")
+    assert row.action == "login" and row.user_id is not None
