@@ -173,6 +173,10 @@ class UserAdmin(WithoutLinkRows, DjangoUserAdmin):
                     refusal = permissions.role_change_refusal(actor, obj, old, new)
                     if refusal:
                         self.add_error("groups", refusal)
+                    office = cleaned.get("office") if "office" in self.fields else None
+                    missing = permissions.office_missing_refusal(new, office)
+                    if missing and "office" in self.fields:
+                        self.add_error("office", missing)
                 return cleaned
 
         return RolesGuarded

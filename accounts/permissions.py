@@ -108,6 +108,17 @@ def role_conflict(role_names: Iterable[str], *, is_superuser: bool = False) -> s
     return None
 
 
+# Roles whose work is one office's: a person holding one of them belongs to an office.
+OFFICE_ROLES = frozenset({Role.CLERK.value, Role.REVIEWER.value})
+
+
+def office_missing_refusal(roles: Iterable[str], office: object) -> str | None:
+    """Why a person with these roles cannot be saved without an office, or None."""
+    if office is None and OFFICE_ROLES & set(roles):
+        return str(_("录入员和审核员必须属于一个科室，请选择科室。"))
+    return None
+
+
 def role_change_refusal(
     actor: User, target: User | None, old: Iterable[str], new: Iterable[str]
 ) -> str | None:

@@ -22,3 +22,22 @@ def test_only_an_admin_sees_and_sets_the_robot_address(django_app, office_a, cle
 
     page = django_app.get(url, user=clerk, expect_errors=True)
     assert "access_token" not in page.text and "webhook_url" not in page.text
+
+
+def test_a_clerk_or_reviewer_is_never_created_without_an_office(django_app, admin_user):
+    from django.contrib.auth.models import Group
+
+    from accounts.models import User
+    from accounts.roles import Role
+
+    page = django_app.get("/admin/accounts/user/add/", user=admin_user)
+    form = page.forms["user_form"]
+    form["username"], form["display_name"] = "wangwu", "王五"
+    reviewer_group = Group.objects.get(name=Role.REVIEWER.value)
+    for checkbox in form.fields["groups"]:
+        if checkbox._value == str(reviewer_group.pk):
+            checkbox.checked = True
+    form["password1"] = form["password2"] = "Initial-2024"
+    answer = form.submit(status=200)
+    assert "录入员和审核员必须属于一个科室，请选择科室。" in answer.text
+    assert not User.objects.filter(username="wangwu").exists()
