@@ -136,3 +136,78 @@ def build_world() -> dict:
         "Office": Office,
         "Figure": Figure,
     }
+
+
+def add_office_b(world: dict) -> dict:
+    """Office B's own rows, beside the world's (office A's), every one named so that a page
+    showing it to office A is caught, and office A's named likewise. Returns office B's objects
+    (shared rows, such as places and plan sections, are the world's) and the names of each
+    office's projects, tasks, indicators and users."""
+    office_a, office_b = world["office_a"], world["office_b"]
+    objects = world["objects"]
+    town, section = objects["indicators.place"], objects["plans.plansection"]
+    leader = world["users"]["leader"]
+    naming = {
+        world["users"]["clerk_a"]: "甲办录入员",
+        world["users"]["reviewer"]: "甲办审核员",
+        world["users"]["clerk_b"]: "乙办录入员",
+    }
+    for user, name in naming.items():
+        user.display_name = name
+        user.save(update_fields=["display_name"])
+    world["task"].title = "甲办专属任务"
+    world["task"].save()
+    # A second project of office A: the one a clerk of A may choose as 所属项目.
+    sibling = project_create(code="a_phase2", name="甲办二期项目", type="industry", office=office_a)
+
+    indicator = IndicatorFactory(
+        code="b_output", name="乙办专属指标", office=office_b, places=[town]
+    )
+    figure = FigureFactory(indicator=indicator, place=town, year=2023, month=9, value=D("1.5"))
+    revision = FigureRevision.objects.create(figure=figure, action="created", new_value=D("1.5"))
+    project = project_create(
+        code="b_project", name="乙办专属项目", type="industry", office=office_b
+    )
+    task = TaskFactory(office=office_b, code="b_task", title="乙办专属任务", section=section)
+    target = Target.objects.create(indicator=indicator, year=2024, kind="amount", value=D("5"))
+    report = ProgressReport.objects.create(project=project, year=2024, month=9, progress="乙办进展")
+    item = SupervisionItem.objects.create(
+        project=project,
+        matter="乙办督办事项",
+        office=office_b,
+        due_date=date(2024, 10, 31),
+        raised_by=leader,
+    )
+    plan = ProjectYearPlan.objects.create(project=project, year=2024, planned_investment=D("9"))
+    objects_b = {
+        **objects,
+        "accounts.office": office_b,
+        "accounts.user": world["users"]["clerk_b"],
+        "indicators.indicator": indicator,
+        "indicators.figure": figure,
+        "indicators.figurerevision": revision,
+        "plans.target": target,
+        "plans.task": task,
+        "plans.project": project,
+        "plans.progressreport": report,
+        "plans.supervisionitem": item,
+        "plans.projectyearplan": plan,
+    }
+    return {
+        "objects": objects_b,
+        "indicator": indicator,
+        "project": project,
+        "task": task,
+        "sibling": sibling,
+        "names": {
+            "a": [
+                "后冯区块",
+                "甲办二期项目",
+                "甲办专属任务",
+                "规上工业产值",
+                "甲办录入员",
+                "甲办审核员",
+            ],
+            "b": ["乙办专属项目", "乙办专属任务", "乙办专属指标", "乙办录入员", "乙办督办事项"],
+        },
+    }
