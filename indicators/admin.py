@@ -552,23 +552,25 @@ class FigureAdmin(FrozenMonthAdminMixin, VersionedAdminMixin, OfficeScopedAdmin)
         year, month = form.cleaned_data["period"]
         action = request.POST.get("action", "")
         reason = request.POST.get("reason", "")
+        step = {"user": request.user, "request": request}
         try:
             if action == "submit":
-                review.month_submit(office=office, year=year, month=month, user=request.user)
+                review.month_submit(office=office, year=year, month=month, **step)
                 messages.success(request, _("已报送，等待审核。"))
             else:
-                current = review.review_for(office, year, month)
+                # Never a new row here: a step refused below must leave nothing behind.
+                current = review.stored_review(office, year, month)
                 if action == "withdraw":
-                    review.month_withdraw(review=current, user=request.user)
+                    review.month_withdraw(review=current, **step)
                     messages.success(request, _("已撤回，可以继续修改后重新报送。"))
                 elif action == "approve":
-                    review.month_approve(review=current, user=request.user)
+                    review.month_approve(review=current, **step)
                     messages.success(request, _("审核通过，该月数据已锁定。"))
                 elif action == "return":
-                    review.month_return(review=current, user=request.user, reason=reason)
+                    review.month_return(review=current, reason=reason, **step)
                     messages.success(request, _("已退回。"))
                 elif action == "reopen":
-                    review.month_reopen(review=current, user=request.user, reason=reason)
+                    review.month_reopen(review=current, reason=reason, **step)
                     messages.success(request, _("已重新打开，可以修改。"))
                 else:
                     messages.error(request, _("未知操作。"))

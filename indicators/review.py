@@ -1,7 +1,9 @@
 """The monthly review workflow: submit, approve, return, reopen; locks and due days.
 
-Every step leaves a MonthReviewEvent. A reviewed month is locked: the figure and progress
-services refuse changes to it until an admin reopens it with a reason.
+Every step leaves a MonthReviewEvent and a line in the security log (月报审核, or 重新打开月报
+for a reopening). A reviewed month is locked: the figure and progress services refuse changes
+to it until an admin reopens it with a reason. A refused step leaves nothing behind: no
+review row, no event, no log line.
 """
 
 from __future__ import annotations
@@ -15,13 +17,16 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 
-from accounts import permissions
+from accounts import audit, permissions
 from accounts.models import Office, User
+from indicators import periods
 from indicators.models import MonthReview, MonthReviewEvent
+from xiage.validators import validate_storable_text
 
 State = MonthReview.State
 
@@ -48,6 +53,20 @@ def is_late(review: MonthReview | None, year: int, month: int, on: date) -> bool
 def review_for(office: Office, year: int, month: int) -> MonthReview:
     review, _created = MonthReview.objects.get_or_create(office=office, year=year, month=month)
     return review
+
+
+def stored_review(office: Office, year: int, month: int) -> MonthReview:
+    """The office's month as stored, or an unsaved draft when it has no row yet: the steps
+    after 报送 refuse a draft, so asking for one never writes a row."""
+    found = MonthReview.objects.filter(office=office, year=year, month=month).first()
+    return found or MonthReview(office=office, year=year, month=month, state=State.DRAFT)
+
+
+def _locked(review: MonthReview) -> MonthReview:
+    """The stored row, locked for this transaction; an unsaved draft as it is."""
+    if review.pk is None:
+        return review
+    return MonthReview.objects.select_for_update().get(pk=review.pk)
 
 
 # A submitted month waits for review and a reviewed one is closed: in both, no path changes
@@ -90,13 +109,32 @@ REASON_MAX = 200
 
 def _checked_reason(reason: str) -> str:
     reason = reason.strip()
+    validate_storable_text(reason)
     if len(reason) > REASON_MAX:
         raise ValidationError(_("原因不能超过%(n)d个字。") % {"n": REASON_MAX})
     return reason
 
 
-def _event(review: MonthReview, action: str, user: User, reason: str = "") -> None:
-    MonthReviewEvent.objects.create(review=review, action=action, user=user, reason=reason)
+def _event(
+    review: MonthReview,
+    action: str,
+    user: User,
+    reason: str = "",
+    request: HttpRequest | None = None,
+) -> None:
+    """The step on the month's own record and in the security log (in the step's transaction:
+    both are written or neither)."""
+    event = MonthReviewEvent.objects.create(review=review, action=action, user=user, reason=reason)
+    step = str(event.get_action_display())
+    audit.record(
+        audit.Action.MONTH_REOPEN
+        if action == MonthReviewEvent.Action.REOPEN
+        else audit.Action.MONTH_REVIEW,
+        request=request,
+        user=user,
+        obj=f"{review.office} {review.year}年{review.month}月",
+        detail=f"{step}：{reason}" if reason else step,
+    )
 
 
 def can_review(user: User, office: Office) -> bool:
@@ -109,9 +147,21 @@ def can_review(user: User, office: Office) -> bool:
 
 
 @transaction.atomic
-def month_submit(*, office: Office, year: int, month: int, user: User) -> MonthReview:
+def month_submit(
+    *, office: Office, year: int, month: int, user: User, request: HttpRequest | None = None
+) -> MonthReview:
     if not permissions.can_write_office(user, office):
         raise PermissionDenied
+    if (year, month) >= periods.current_period():
+        raise ValidationError(
+            _("%(year)d年%(month)d月尚未结束，不能报送。") % {"year": year, "month": month}
+        )
+    if not _has_entries(office, year, month):
+        raise ValidationError(
+            _("%(year)d年%(month)d月尚未填写任何数据或进展，不能报送。")
+            % {"year": year, "month": month}
+        )
+    # The row is made here, after the permission check; a refusal below rolls it back.
     review = MonthReview.objects.select_for_update().get(pk=review_for(office, year, month).pk)
     if review.state not in SUBMITTABLE_STATES:
         raise ValidationError(
@@ -120,13 +170,21 @@ def month_submit(*, office: Office, year: int, month: int, user: User) -> MonthR
     review.state, review.reason = State.SUBMITTED, ""
     review.submitted_by, review.submitted_at = user, timezone.now()
     review.save()
-    _event(review, MonthReviewEvent.Action.SUBMIT, user)
+    _event(review, MonthReviewEvent.Action.SUBMIT, user, request=request)
     return review
 
 
+def _has_entries(office: Office, year: int, month: int) -> bool:
+    from indicators import selectors
+
+    return selectors.office_reports([office], year, month)[0].state != ReportState.NOT_STARTED
+
+
 @transaction.atomic
-def month_approve(*, review: MonthReview, user: User) -> MonthReview:
-    review = MonthReview.objects.select_for_update().get(pk=review.pk)
+def month_approve(
+    *, review: MonthReview, user: User, request: HttpRequest | None = None
+) -> MonthReview:
+    review = _locked(review)
     if not can_review(user, review.office):
         raise PermissionDenied
     if review.state != State.SUBMITTED:
@@ -136,14 +194,16 @@ def month_approve(*, review: MonthReview, user: User) -> MonthReview:
     review.state, review.reason = State.REVIEWED, ""
     review.reviewed_by, review.reviewed_at = user, timezone.now()
     review.save()
-    _event(review, MonthReviewEvent.Action.APPROVE, user)
+    _event(review, MonthReviewEvent.Action.APPROVE, user, request=request)
     return review
 
 
 @transaction.atomic
-def month_withdraw(*, review: MonthReview, user: User) -> MonthReview:
+def month_withdraw(
+    *, review: MonthReview, user: User, request: HttpRequest | None = None
+) -> MonthReview:
     """撤回: the office takes back a submitted month before anyone has reviewed it."""
-    review = MonthReview.objects.select_for_update().get(pk=review.pk)
+    review = _locked(review)
     if not permissions.can_write_office(user, review.office):
         raise PermissionDenied
     if review.state != State.SUBMITTED:
@@ -151,13 +211,15 @@ def month_withdraw(*, review: MonthReview, user: User) -> MonthReview:
     review.state = State.DRAFT
     review.submitted_by = review.submitted_at = None
     review.save()
-    _event(review, MonthReviewEvent.Action.WITHDRAW, user)
+    _event(review, MonthReviewEvent.Action.WITHDRAW, user, request=request)
     return review
 
 
 @transaction.atomic
-def month_return(*, review: MonthReview, user: User, reason: str) -> MonthReview:
-    review = MonthReview.objects.select_for_update().get(pk=review.pk)
+def month_return(
+    *, review: MonthReview, user: User, reason: str, request: HttpRequest | None = None
+) -> MonthReview:
+    review = _locked(review)
     if not can_review(user, review.office):
         raise PermissionDenied
     reason = _checked_reason(reason)
@@ -167,14 +229,16 @@ def month_return(*, review: MonthReview, user: User, reason: str) -> MonthReview
         raise ValidationError(_("只有已报送的月报才能退回。"))
     review.state, review.reason = State.RETURNED, reason
     review.save()
-    _event(review, MonthReviewEvent.Action.RETURN, user, reason)
+    _event(review, MonthReviewEvent.Action.RETURN, user, reason, request=request)
     return review
 
 
 @transaction.atomic
-def month_reopen(*, review: MonthReview, user: User, reason: str) -> MonthReview:
+def month_reopen(
+    *, review: MonthReview, user: User, reason: str, request: HttpRequest | None = None
+) -> MonthReview:
     """Only an admin unlocks a reviewed month, and only with a reason that is kept."""
-    review = MonthReview.objects.select_for_update().get(pk=review.pk)
+    review = _locked(review)
     if not (user.is_active and user.is_admin):
         raise PermissionDenied
     reason = _checked_reason(reason)
@@ -185,7 +249,7 @@ def month_reopen(*, review: MonthReview, user: User, reason: str) -> MonthReview
     review.state, review.reason = State.DRAFT, reason
     review.reviewed_by = review.reviewed_at = None
     review.save()
-    _event(review, MonthReviewEvent.Action.REOPEN, user, reason)
+    _event(review, MonthReviewEvent.Action.REOPEN, user, reason, request=request)
     return review
 
 
@@ -273,6 +337,13 @@ class OfficeReport:
         return self.state in FROZEN_REPORT_STATES
 
     @property
+    def reason_label(self) -> str:
+        """What the reason is: a return's while returned, an admin's reopening's after it."""
+        if self.state == ReportState.RETURNED:
+            return gettext("退回原因")
+        return gettext("重新打开原因")
+
+    @property
     def is_done(self) -> bool:
         return self.state == ReportState.REVIEWED
 
@@ -317,7 +388,10 @@ def office_report(
         state = ReportState.DRAFT if has_entries else ReportState.NOT_STARTED
     else:
         state = ReportState(review_state)
-    if state in FROZEN_REPORT_STATES and submitted_at is not None:
+    # A month an admin reopened after review was handed in once: its lateness stays that of
+    # its submission (it keeps submitted_at until it is submitted again).
+    reopened = state == ReportState.DRAFT and bool(reason) and submitted_at is not None
+    if (state in FROZEN_REPORT_STATES or reopened) and submitted_at is not None:
         handed_in = timezone.localdate(submitted_at)
         days_overdue = max(0, (handed_in - due).days)
         days_left = None
@@ -336,5 +410,5 @@ def office_report(
         submitted_at=submitted_at if state in FROZEN_REPORT_STATES else None,
         reviewed_by=reviewed_by if state == ReportState.REVIEWED else None,
         reviewed_at=reviewed_at if state == ReportState.REVIEWED else None,
-        reason=reason if state == ReportState.RETURNED else "",
+        reason=reason if state == ReportState.RETURNED or reopened else "",
     )
