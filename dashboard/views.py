@@ -20,6 +20,7 @@ from indicators.models import Figure, Indicator, Place
 from plans import services as plan_services
 from plans.models import Project, Stage, Target, Task
 from plans.selectors import history_entries
+from xiage.paging import paginate_table
 
 TABLE_ROWS_PER_PAGE = 30
 
@@ -82,7 +83,8 @@ def _index_page(request: HttpRequest) -> page_cache.Page:
     table = IndicatorTable(data.rows, order_by=request.GET.get("sort"))
     # A page of the table at a time: leaders read the cards first, and a catalogue of hundreds
     # of indicators would make every visit slow. The exports always hold every row.
-    RequestConfig(request, paginate={"per_page": TABLE_ROWS_PER_PAGE}).configure(table)
+    RequestConfig(request, paginate=False).configure(table)
+    paginate_table(table, request, per_page=TABLE_ROWS_PER_PAGE)  # ?per_page=-1 too
     chosen = _chosen_indicator(request, data)
     path_chart = path_table = None
     if chosen is not None:
@@ -115,6 +117,14 @@ def _index_page(request: HttpRequest) -> page_cache.Page:
             "tasks": charts.to_json(charts.tasks_by_section(data.tasks, data.sections)),
         },
         "query": query.urlencode(),
+        # The indicator picker keeps the page's other parameters. Listed here, since in a
+        # template `request.GET.lists` would read a parameter named "lists" (?lists=x).
+        "kept_query": [
+            (key, value)
+            for key, values in request.GET.lists()
+            if key not in ("indicator", "_export")
+            for value in values
+        ],
     }
     content = render_to_string("dashboard/_index_content.html", context, request=request)
     return page_cache.Page.of(data.period_label, content)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
 from django.db import InterfaceError, OperationalError
@@ -19,3 +20,21 @@ def server_error(request: HttpRequest) -> HttpResponse:
         response["Retry-After"] = "30"
         return response
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+class DatabaseDownLogFilter(logging.Filter):
+    """One line per 503 while the database is down, not a 30-line traceback each.
+
+    Django logs every uncaught exception on `django.request` with its traceback, the 503s of a
+    database outage included: hundreds a second, all alike. For those this filter keeps the
+    line (status, path) and adds the error's first line in place of the traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, DATABASE_DOWN):
+            cause = (str(error).strip().splitlines() or [""])[0][:200]
+            name = type(error).__name__
+            record.msg = f"{record.getMessage()} (database unavailable: {name}: {cause})"
+            record.args = ()
+            record.exc_info = record.exc_text = None
+        return True

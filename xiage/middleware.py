@@ -1,4 +1,5 @@
-"""Cross-cutting HTTP concerns: the Content-Security-Policy header and idle sessions."""
+"""Cross-cutting HTTP concerns: methods and query strings no page reads, the
+Content-Security-Policy header and idle sessions."""
 
 from __future__ import annotations
 
@@ -6,9 +7,107 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
+from django.template import loader
+from django.utils.translation import gettext as _
+
+from xiage.validators import all_storable
+
+# Every page of the app answers GET (HEAD) or POST; nothing reads PUT, DELETE, TRACE, OPTIONS...
+ALLOWED_METHODS = ("GET", "HEAD", "POST")
+
+
+class RequestGuardMiddleware:
+    """Refuse, before any view, session or query runs, what no page of the app reads:
+
+    - a method other than GET, HEAD and POST (TRACE included): 405 with the allowed ones;
+    - a query string (names or values) with text the database cannot store (a NUL byte):
+      400 in Chinese. Every parameter of every page, the admin's filters, search and paging
+      included, would otherwise carry it into a query, where PostgreSQL refuses it;
+    - a date drill-down part (`<field>__year`, `__month`, `__day`, the admin's date
+      hierarchy) that is not a plain number in range: Django's admin turns most bad values
+      into its own "invalid filter" redirect, but a year such as 1 or 99999 overflows while
+      it builds the dates (a server error): 400 in Chinese;
+    - an admin list action (POST to a changelist) on ids that are not ids of its model
+      ("abc", or a number beyond 64 bits): Django's admin passes them straight to a query,
+      which fails: 400 in Chinese.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in ALLOWED_METHODS:
+            response = _error_page(405, _("不支持该请求方式，未做任何修改。"))
+            response["Allow"] = ", ".join(ALLOWED_METHODS)
+            return response
+        query = request.GET
+        if not all_storable(query.keys()) or not all_storable(
+            value for values in query.lists() for value in values[1]
+        ):
+            return _error_page(400, _("网址中含有无法处理的字符（如空字符），未做任何修改。"))
+        if not _date_parts_valid(query):
+            return _error_page(400, _("网址中的日期筛选条件无效，未做任何修改。"))
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):  # type: ignore[no-untyped-def]
+        # Only the admin's own model pages carry `model_admin`; of them, only a list's POST
+        # (an action) is read here, so no upload is parsed before its view.
+        model_admin = getattr(view_func, "model_admin", None)
+        match = request.resolver_match
+        if (
+            model_admin is None
+            or request.method != "POST"
+            or match is None
+            or not (match.url_name or "").endswith("_changelist")
+        ):
+            return None
+        key = model_admin.model._meta.pk
+        if all(_is_key(key, value) for value in request.POST.getlist(ACTION_CHECKBOX_NAME)):
+            return None
+        return _error_page(400, _("所选记录无效，未做任何修改。"))
+
+
+# The years, months and days a date drill-down may ask for (this app's data are 2000-2100).
+DATE_PARTS = {"year": (1900, 2100), "month": (1, 12), "day": (1, 31)}
+
+
+def _is_key(field, value: str) -> bool:  # type: ignore[no-untyped-def]
+    """Whether `value` can be a primary key of the field's model (an integer within 64 bits
+    for the integer keys every model here has)."""
+    try:
+        key = field.to_python(value)
+        field.get_prep_value(key)
+    except (ValidationError, ValueError, TypeError):
+        return False
+    return not isinstance(key, int) or -(2**63) <= key < 2**63
+
+
+def _date_parts_valid(query) -> bool:  # type: ignore[no-untyped-def]
+    for key, values in query.lists():
+        field, separator, part = key.rpartition("__")
+        if not (field and separator and part in DATE_PARTS):
+            continue
+        lowest, highest = DATE_PARTS[part]
+        for value in values:
+            if not (value.isascii() and value.isdigit() and len(value) <= 4):
+                return False
+            if not lowest <= int(value) <= highest:
+                return False
+    return True
+
+
+def _error_page(status: int, message: str) -> HttpResponse:
+    """The standalone error page (no database, no static files) with one message."""
+    body = loader.get_template("400.html").render({"message": message})
+    response = HttpResponse(body, status=status)
+    # Answered before the policy's own middleware: the page carries the policy all the same.
+    response["Content-Security-Policy"] = settings.CONTENT_SECURITY_POLICY
+    return response
 
 
 class ContentSecurityPolicyMiddleware:

@@ -131,6 +131,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # TRACE and other methods no page reads: 405; a NUL byte in the query string: 400.
+    "xiage.middleware.RequestGuardMiddleware",
     # Pages are compressed too (static files are precompressed by whitenoise). CSRF tokens are
     # masked per response, which is Django's defence against BREACH.
     "django.middleware.gzip.GZipMiddleware",
@@ -310,10 +312,15 @@ AXES_SENSITIVE_PARAMETERS = [
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"database_down": {"()": "xiage.errors.DatabaseDownLogFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # django-axes logs every login at INFO; keep its warnings (lockouts) only.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # django-axes logs every login at INFO; keep its warnings (lockouts) only.
+        "axes": {"level": "WARNING"},
+        # A 503 while the database is down: one line, not a traceback each.
+        "django.request": {"filters": ["database_down"]},
+    },
 }
 
 # Figures for month M are due on this day of month M+1.
