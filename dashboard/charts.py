@@ -4,6 +4,10 @@ Figures carry Chinese labels and number formats; the page embeds them as JSON an
 static/js/charts.js draws them, so no script is inline. A figure is the plain plotly JSON
 structure ({"data": [...], "layout": {...}}): building it through plotly.graph_objects
 validates every property and cost the dashboard about 80 ms a request (see BENCHMARKS.md).
+
+plotly.js reads a subset of HTML in every text it draws (<a href>, <b>, <br>, <span style>
+...): every name passes through `label()` on its way into a figure, so it is drawn as the
+text it is. The tables beside the charts take the names as they are (templates escape them).
 """
 
 from __future__ import annotations
@@ -44,6 +48,12 @@ def _layout(title: str, **extra: object) -> dict:
 Figure = dict
 
 
+def label(text: object) -> str:
+    """Text for a plotly figure, drawn as plain text: &, < and > as HTML entities, which
+    plotly shows as the characters themselves and never reads as markup."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 @dataclass(frozen=True)
 class ChartTable:
     """The facts a chart shows, as a table for those who cannot see the chart (WCAG 1.1.1):
@@ -75,7 +85,7 @@ def cumulative_path(
 ) -> Figure:
     """This year's cumulative path against last year's and against the target's straight path."""
     columns = _path_columns(year, series, target)
-    figure = _figure(_layout(_path_title(indicator)))
+    figure = _figure(_layout(label(_path_title(indicator))))
     styles = [
         {"mode": "lines+markers", "line": {"color": COLOURS["this"], "width": 3}},
         {"mode": "lines+markers", "line": {"color": COLOURS["last"], "dash": "dot"}},
@@ -85,7 +95,7 @@ def cumulative_path(
         figure["data"].append(
             dict(
                 type="scatter",
-                name=name,
+                name=label(name),
                 x=MONTH_LABELS,
                 y=_numbers(values),
                 hovertemplate=_hover(indicator, name),
@@ -141,8 +151,8 @@ def _shown(value: Decimal | None, places: Decimal) -> str:
 
 
 def _hover(indicator: Indicator, series: str) -> str:
-    value = f"%{{y:,.{indicator.decimals}f}}{indicator.unit_label}"
-    return f"%{{x}}：{value}<extra>{series}</extra>"
+    value = f"%{{y:,.{indicator.decimals}f}}{label(indicator.unit_label)}"
+    return f"%{{x}}：{value}<extra>{label(series)}</extra>"
 
 
 def target_path_values(
@@ -163,7 +173,7 @@ def target_path_values(
 def growth_by_indicator(rows: list[IndicatorRow]) -> Figure:
     """Year-on-year growth of every indicator that has one; computed ones are marked."""
     shown = _growth_bars(rows)
-    names = [name for name, _growth in shown]
+    names = [label(name) for name, _growth in shown]
     values = [float(growth) for _name, growth in shown]
     figure = _figure(_layout("同比增长（%）", height=max(240, 28 * len(shown) + 90)))
     figure["data"].append(
@@ -208,8 +218,8 @@ def project_gantt(projects: list[ProjectRow], today: date) -> Figure:
         bucket = by_state.setdefault(bar.state, {"x": [], "base": [], "y": [], "text": []})
         bucket["base"].append(bar.begin.isoformat())
         bucket["x"].append((bar.end - bar.begin).days * 86400000 or 86400000)
-        bucket["y"].append(bar.project)
-        bucket["text"].append(bar.text)
+        bucket["y"].append(label(bar.project))
+        bucket["text"].append(label(bar.text))
     for state, bucket in by_state.items():
         figure["data"].append(
             dict(
@@ -325,7 +335,7 @@ def tasks_by_section(tasks: list[TaskRow], sections: list[PlanSection]) -> Figur
             dict(
                 type="bar",
                 name=state,
-                x=labels,
+                x=[label(text) for text in labels],
                 y=counts,
                 marker={"color": colours[state]},
                 hovertemplate=f"%{{x}}：%{{y}}项<extra>{state}</extra>",
