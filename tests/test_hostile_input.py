@@ -1325,6 +1325,17 @@ def test_a_project_id_beyond_64_bits_is_refused_not_a_server_error(
     assert not SupervisionItem.objects.exists()
 
 
+@pytest.mark.parametrize("cookie", ["sessionid", "csrftoken", "messages"])
+def test_a_cookie_spelling_nul_bytes_is_ignored(clerk, cookie) -> None:
+    """A quoted cookie may spell NUL bytes as octal escapes; the session's was looked up in
+    the database (a server error on PostgreSQL). Such a cookie is as if never sent."""
+    client = Client(HTTP_COOKIE=f'{cookie}="\\000\\000\\000\\000\\000\\000\\000\\000\\000"')
+    assert client.get("/").status_code == 302  # no session: to the login page
+    assert client.get("/accounts/login/").status_code == 200
+    response = client.post(LOGIN, {"username": "clerk_a", "password": "wrong"})
+    assert response.status_code == 200 and CJK.search(response.content.decode())
+
+
 def test_a_parameter_named_like_a_method_of_the_query_is_just_a_parameter(
     leader, town_data
 ) -> None:

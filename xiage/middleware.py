@@ -35,6 +35,10 @@ class RequestGuardMiddleware:
     - an admin list action (POST to a changelist) on ids that are not ids of its model
       ("abc", or a number beyond 64 bits): Django's admin passes them straight to a query,
       which fails: 400 in Chinese.
+
+    A cookie whose name or value the database cannot store is dropped, as if never sent: a
+    quoted cookie may spell NUL bytes as octal escapes (sessionid="\\000..."), and the session
+    middleware would look such a key up in the database.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -45,6 +49,9 @@ class RequestGuardMiddleware:
             response = _error_page(405, _("不支持该请求方式，未做任何修改。"))
             response["Allow"] = ", ".join(ALLOWED_METHODS)
             return response
+        for name, value in list(request.COOKIES.items()):
+            if not all_storable((name, value)):
+                del request.COOKIES[name]
         query = request.GET
         if not all_storable(query.keys()) or not all_storable(
             value for values in query.lists() for value in values[1]
