@@ -114,6 +114,8 @@ LOGIN = "/accounts/login/"
 
 def _refuse_nul(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
     """What PostgreSQL does with a NUL byte in text, on any database: refuse the query."""
+    if many:
+        params = list(params)  # an executemany's rows may come as a generator: read them once
     rows = params if many else [params]
     for row in rows or ():
         values = row.values() if isinstance(row, dict) else row or ()
