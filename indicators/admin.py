@@ -137,6 +137,19 @@ class FrozenMonthAdminMixin:
             return allowed
         return not self.frozen_message(obj)
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Deleting is a change too: a frozen month's rows stay as they were submitted.
+        allowed = super().has_delete_permission(request, obj)  # type: ignore[misc]
+        if obj is None or not allowed:
+            return allowed
+        return not self.frozen_message(obj)
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        # "Delete selected" checks no row's month: rows are deleted one at a time, or not at all.
+        actions = super().get_actions(request)  # type: ignore[misc]
+        actions.pop("delete_selected", None)
+        return actions
+
     def change_view(  # type: ignore[no-untyped-def]
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None
     ):
@@ -174,6 +187,11 @@ class FigureAdmin(FrozenMonthAdminMixin, VersionedAdminMixin, OfficeScopedAdmin)
     list_select_related = ["indicator", "place", "updated_by"]
     readonly_fields = ["source", "is_demo", "is_revised", "entered_by", "entered_at"]
     change_list_template = "admin/indicators/figure/change_list.html"
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A figure's change record (数据变更记录) would go with it: a wrong figure is corrected by
+        # entering the right one, which keeps both on record.
+        return False
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs):  # type: ignore[no-untyped-def]
         form_class = super().get_form(request, obj, change=change, **kwargs)
@@ -345,14 +363,23 @@ class FigureAdmin(FrozenMonthAdminMixin, VersionedAdminMixin, OfficeScopedAdmin)
                         ],
                     )
                 except services.ConcurrentEdit as exc:
-                    # Nothing was saved: show both values and a fresh form with the current ones.
+                    # Nothing was saved. The rows someone else changed now show the stored
+                    # figures (and their versions); every other row keeps what was typed.
                     messages.error(
-                        request, _("保存失败：以下数据在您打开页面后已被他人修改，全部未保存。")
+                        request,
+                        _(
+                            "保存失败：以下数据在您打开页面后已被他人修改，全部未保存。"
+                            "这些行已换成当前数据，其他行保留了您填写的内容，请核对后重新保存。"
+                        ),
                     )
                     for message in exc.messages:
                         messages.warning(request, message)
                     rows = selectors.report_rows(office, year, month)
-                    formset = ReportFormSet(rows=rows, month=month)
+                    conflicted = {conflict.indicator.pk for conflict in exc.conflicts}
+                    formset = ReportFormSet(
+                        _refreshed(request.POST, rows, conflicted), rows=rows, month=month
+                    )
+                    context["conflict_ids"] = conflicted
                     result = None
                 except review.MonthLocked as exc:
                     messages.error(request, "；".join(exc.messages))
@@ -377,6 +404,17 @@ class FigureAdmin(FrozenMonthAdminMixin, VersionedAdminMixin, OfficeScopedAdmin)
                         "revised": result.revised,
                     },
                 )
+                if request.POST.get("then_submit") == "1":
+                    # 保存并报送审核: the figures on the page are saved first, so nothing typed
+                    # is left behind when the month freezes.
+                    try:
+                        review.month_submit(
+                            office=office, year=year, month=month, user=user, request=request
+                        )
+                        messages.success(request, _("已报送，等待审核。"))
+                    except (ValidationError, PermissionDenied) as exc:
+                        refusal = getattr(exc, "messages", None) or [_("无权报送。")]
+                        messages.error(request, _("未报送：") + "；".join(refusal))
                 url = reverse("admin:indicators_figure_report")
                 return HttpResponseRedirect(
                     f"{url}?office={office.pk}&period={periods.format_period(year, month)}"
@@ -580,6 +618,21 @@ class FigureAdmin(FrozenMonthAdminMixin, VersionedAdminMixin, OfficeScopedAdmin)
         return HttpResponseRedirect(
             f"{url}?office={office.pk}&period={periods.format_period(year, month)}"
         )
+
+
+def _refreshed(posted: Any, rows: list, conflicted: set[int]) -> Any:
+    """The posted report with the conflicting rows replaced by the stored figures."""
+    data = posted.copy()
+    for index, row in enumerate(rows):
+        if row.indicator.pk not in conflicted:
+            continue
+        figure = row.figure
+        data[f"rows-{index}-value"] = format(figure.value_display, "f") if figure else ""
+        growth = figure.growth if figure else None
+        data[f"rows-{index}-growth"] = format(growth.normalize(), "f") if growth is not None else ""
+        data[f"rows-{index}-note"] = figure.note if figure else ""
+        data[f"rows-{index}-version"] = str(figure.version if figure else 0)
+    return data
 
 
 def _version(form: Any) -> int | None:

@@ -39,7 +39,8 @@ def test_the_second_saver_is_told_and_shown_both_values(output, town, clerk):
             entries=[FigureEntry(output, D("29.50"), expected_version=opened)],
         )
     assert excinfo.value.messages == [
-        "“规上工业产值”在您打开后已被王芳修改：本期数当前为 29.74，您填写的是 29.5。请核对后重新保存。"
+        "“规上工业产值”在您打开后已被王芳修改："
+        "本期数当前为 29.74，您填写的是 29.5。请核对后重新保存。"
     ]
     figure.refresh_from_db()
     assert figure.value == D("29.74") and figure.version == 2
