@@ -359,7 +359,9 @@ def _session(user) -> str:
     return client.cookies["sessionid"].value
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: an earlier transactional test's flush took the rows the data migrations
+# made (role groups, the data stamp); this one needs them back.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_three_hostile_uploads_at_once_leave_the_dashboard_answering(
     live_server, clerk, leader, template
 ):
