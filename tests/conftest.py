@@ -87,3 +87,29 @@ def leader_client(client, leader):
 def admin_client_role(client, admin_user):
     client.force_login(admin_user)
     return client
+
+
+def restore_migration_rows() -> None:
+    """Rows the data migrations made (role groups with their permissions, the default stage
+    template, the data stamp), made again where missing: a transactional test's flush removes
+    them, and the tests after it in the same database may need them."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import Role, sync_role_permissions
+
+    for module, function in (
+        ("plans.migrations.0002_default_stage_template", "create_default_template"),
+        ("dashboard.migrations.0001_initial", "create_stamp"),
+    ):
+        getattr(import_module(module), function)(apps, None)
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+    sync_role_permissions()
+
+
+@pytest.fixture
+def migration_rows(db) -> None:
+    restore_migration_rows()

@@ -21,6 +21,8 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
+from tests.conftest import restore_migration_rows
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 ARTIFACTS = PROJECT_DIR / "test-artifacts" / "e2e"
 MANUAL_SCREENSHOTS = PROJECT_DIR / "docs" / "screenshots" / "manual"
@@ -80,7 +82,7 @@ def app(django_db_setup, django_db_blocker, _async_unsafe_allowed) -> Iterator[A
     from plans.demo import demo_plans_load
 
     with time_machine.travel(NOW, tick=True), django_db_blocker.unblock():
-        _restore_migration_data()
+        restore_migration_rows()
         call_command("seed", verbosity=0)
         demo_figures_load(until=DEMO_UNTIL)
         demo_plans_load(until=DEMO_UNTIL)
@@ -102,27 +104,6 @@ def app(django_db_setup, django_db_blocker, _async_unsafe_allowed) -> Iterator[A
             # Django keeps connections per context (asgiref.local), and this fixture's context
             # is not the one that drops the test database: close them here.
             connections.close_all()
-
-
-def _restore_migration_data() -> None:
-    """Rows the data migrations made: each module's `flush` at the end removes them, and the
-    next module (several share one test database) needs them again."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    for module, function in (
-        ("plans.migrations.0002_default_stage_template", "create_default_template"),
-        ("dashboard.migrations.0001_initial", "create_stamp"),
-    ):
-        getattr(import_module(module), function)(apps, None)
-    from django.contrib.auth.models import Group
-
-    from accounts.roles import Role, sync_role_permissions
-
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
-    sync_role_permissions()
 
 
 @pytest.fixture(autouse=True)

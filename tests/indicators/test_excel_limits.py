@@ -359,11 +359,9 @@ def _session(user) -> str:
     return client.cookies["sessionid"].value
 
 
-# serialized_rollback: an earlier transactional test's flush took the rows the data migrations
-# made (role groups, the data stamp); this one needs them back.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_three_hostile_uploads_at_once_leave_the_dashboard_answering(
-    live_server, clerk, leader, template
+    migration_rows, live_server, clerk, leader, template
 ):
     """Three uploads (expansion, 13 million rows, 60,000 codes) post at the same moment while a
     leader opens the dashboard. A generous bound only: the timed run is `make bench`."""
