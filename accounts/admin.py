@@ -90,6 +90,14 @@ def reset_second_factor(modeladmin: admin.ModelAdmin, request: HttpRequest, quer
     """For a lost or replaced phone: the person enrols again at their next login (or may, when
     the second factor is optional for them)."""
     for user in queryset:
+        if not permissions.can_reset_second_factor_of(request.user, user):
+            modeladmin.message_user(
+                request,
+                gettext("三权分立：%(user)s 的动态口令只能由本人或在服务器上重置。")
+                % {"user": user},
+                level=messages.ERROR,
+            )
+            continue
         deleted, _by_model = TOTPDevice.objects.filter(user=user).delete()
         if deleted:
             audit.record(

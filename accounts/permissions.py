@@ -133,7 +133,23 @@ def role_change_refusal(
         return _("只有系统管理员可以分配角色。")
     if target is not None and target.pk == actor.pk:
         return _("三权分立：不能修改自己的角色，请由另一位系统管理员办理。")
-    return role_conflict(new, is_superuser=bool(target and target.is_superuser))
+    conflict = role_conflict(new, is_superuser=bool(target and target.is_superuser))
+    if conflict:
+        return conflict
+    sole = {role.value for role in SOLE_ROLES}
+    if sole & (set(old) ^ set(new)) or (sole & set(old) and set(old) != set(new)):
+        # Were a 系统管理员 able to take these roles away and give them back, they could set the
+        # account's password in between and sign in as its holder.
+        return _(
+            "三权分立：安全管理员和审计管理员的角色不能在网页上授予或更改，"
+            "请在服务器上用 manage.py grant_role 办理。"
+        )
+    return None
+
+
+def can_reset_second_factor_of(actor: User, target: User) -> bool:
+    """Like a password: a 安全管理员's or 审计管理员's authenticator is theirs to replace."""
+    return can_set_password_of(actor, target)
 
 
 def can_set_password_of(actor: User, target: User) -> bool:

@@ -10,7 +10,12 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from accounts import audit
-from accounts.permissions import can_raise_supervision, role_required, scope_to_offices
+from accounts.permissions import (
+    can_raise_supervision,
+    readable_rows,
+    role_required,
+    scope_to_offices,
+)
 from dashboard import charts, exports, page_cache, selectors
 from dashboard.filters import DashboardFilter
 from dashboard.forms import SupervisionForm
@@ -214,7 +219,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reports": reports,
             "items": items,
             "plans": plans,
-            "children": project.children.order_by("order"),
+            "children": readable_rows(project.children.order_by("order"), request.user),
             "history": history,
             "can_supervise": can_raise_supervision(request.user),
         },

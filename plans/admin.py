@@ -142,6 +142,16 @@ class ProjectAdmin(VersionedAdminMixin, OfficeScopedAdmin, ScopedHistoryAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).prefetch_related("stages")
 
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # A 所属项目 of another office is neither offered nor shown to this writer; leaving the
+        # field off the form keeps it as it is (an empty select would have cleared it).
+        excluded = list(super().get_exclude(request, obj) or [])
+        if obj is not None and obj.parent_id is not None:
+            readable = permissions.readable_rows(Project.objects.all(), request.user)
+            if not readable.filter(pk=obj.parent_id).exists():
+                excluded.append("parent")
+        return excluded
+
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs):  # type: ignore[no-untyped-def]
         form_class = super().get_form(request, obj, change=change, **kwargs)
 

@@ -193,3 +193,18 @@ def test_keep_is_a_setting_and_an_option_of_at_least_one(tmp_path, settings):
         text=True,
     )
     assert "BACKUP_KEEP must be at least 1" in result.stderr
+
+
+@sqlite_only
+@pytest.mark.django_db(transaction=True)
+def test_a_dump_is_readable_by_its_owner_only_and_a_non_database_is_refused(tmp_path, office_a):
+    from xiage import backup
+
+    call_command("backup", "--dir", str(tmp_path))
+    dump = next(tmp_path.glob("xiage-*.sqlite3"))
+    assert dump.stat().st_mode & 0o777 == 0o600 and tmp_path.stat().st_mode & 0o777 == 0o700
+    fake = tmp_path / "notdb.sqlite3"
+    fake.write_bytes(b"this is not a database" * 100)
+    backup.write_checksum(fake)
+    with pytest.raises(CommandError, match="不是有效的 SQLite 备份文件"):
+        call_command("restore", str(fake), "--yes")

@@ -121,6 +121,10 @@ def backup(directory: Path, now: datetime | None = None) -> Path:
             connection.connection.backup(copy)
         finally:
             copy.close()
+    # A dump holds password hashes, second-factor keys and live sessions: its owner alone
+    # reads it (the folder too).
+    target.chmod(0o600)
+    directory.chmod(0o700)
     write_checksum(target)
     return target
 
@@ -157,5 +161,9 @@ def restore(source: Path, *, verified: bool = True) -> None:
     if source.suffix != ".sqlite3":
         raise BackupError("SQLite 只能从 .sqlite3 备份文件恢复。")
     connection.ensure_connection()
-    with sqlite3.connect(source) as dump:
-        dump.backup(connection.connection)
+    try:
+        with sqlite3.connect(source) as dump:
+            dump.execute("SELECT count(*) FROM sqlite_master").fetchone()  # is it a database?
+            dump.backup(connection.connection)
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"{source.name} 不是有效的 SQLite 备份文件，未恢复：{exc}") from exc
