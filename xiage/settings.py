@@ -78,11 +78,8 @@ def database_config(url: str, conn_max_age: int) -> dict:
             name = BASE_DIR / name
         config["NAME"] = str(name)
         config["CONN_MAX_AGE"] = 0
-        # SQLite waits for a competing writer instead of failing at once; a transaction takes
-        # its write lock when it begins, so two people saving at once queue up rather than one
-        # failing with "database is locked" when its read turns into a write.
+        # SQLite waits for a competing writer instead of failing at once.
         config.setdefault("OPTIONS", {})["timeout"] = 20
-        config["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
     else:
         # Fail fast while the server is unreachable, well under gunicorn's 30 s timeout.
         config.setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)
