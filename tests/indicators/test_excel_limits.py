@@ -22,9 +22,10 @@ from openpyxl.worksheet.formula import ArrayFormula
 from webtest import Upload
 
 from accounts.models import SecurityEvent
+from accounts.roles import Role
 from indicators import excel, xlsx_check
 from indicators.models import Figure, FigureRevision
-from tests.factories import IndicatorFactory
+from tests.factories import IndicatorFactory, UserFactory
 from tests.indicators import hostile_files as hostile
 
 pytestmark = pytest.mark.django_db
@@ -370,17 +371,25 @@ def test_three_hostile_uploads_at_once_leave_the_dashboard_answering(
         hostile.many_rows(template),
         hostile.unknown_codes(template),
     ]
-    clerk_cookie = f"sessionid={_session(clerk)}"
-    page = urllib.request.urlopen(
-        urllib.request.Request(live_server.url + IMPORT, headers={"Cookie": clerk_cookie})
-    )
-    csrf_cookie = re.search(r"csrftoken=([^;]+)", page.headers["Set-Cookie"]).group(1)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.read().decode())[1]
-    cookie = f"{clerk_cookie}; csrftoken={csrf_cookie}"
+    # Three clerks of the office, each with a session of their own (as three people would be):
+    # requests sharing one session could end it for each other.
+    clerks = [clerk] + [
+        UserFactory(username=f"clerk_a{n}", office=clerk.office, roles=[Role.CLERK]) for n in (2, 3)
+    ]
+    sessions = []
+    for person in clerks:
+        clerk_cookie = f"sessionid={_session(person)}"
+        page = urllib.request.urlopen(
+            urllib.request.Request(live_server.url + IMPORT, headers={"Cookie": clerk_cookie})
+        )
+        csrf_cookie = re.search(r"csrftoken=([^;]+)", page.headers["Set-Cookie"]).group(1)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.read().decode())[1]
+        sessions.append((f"{clerk_cookie}; csrftoken={csrf_cookie}", token))
     answers: dict[int, tuple[int, str, float]] = {}
     start = threading.Barrier(len(files) + 1)
 
     def post(index: int, content: bytes) -> None:
+        cookie, token = sessions[index]
         body, content_type = _multipart({"csrfmiddlewaretoken": token}, content)
         request = urllib.request.Request(
             live_server.url + IMPORT,
