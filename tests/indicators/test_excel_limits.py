@@ -385,6 +385,9 @@ def test_three_hostile_uploads_at_once_leave_the_dashboard_answering(
         csrf_cookie = re.search(r"csrftoken=([^;]+)", page.headers["Set-Cookie"]).group(1)
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.read().decode())[1]
         sessions.append((f"{clerk_cookie}; csrftoken={csrf_cookie}", token))
+    # Every session is made before the requests start: on SQLite the live server shares this
+    # thread's in-memory connection, which must not be used while they run.
+    leader_cookie = f"sessionid={_session(leader)}"
     answers: dict[int, tuple[int, str, float]] = {}
     start = threading.Barrier(len(files) + 1)
 
@@ -409,9 +412,7 @@ def test_three_hostile_uploads_at_once_leave_the_dashboard_answering(
     for thread in threads:
         thread.start()
     start.wait()
-    dashboard = urllib.request.Request(
-        live_server.url + "/", headers={"Cookie": f"sessionid={_session(leader)}"}
-    )
+    dashboard = urllib.request.Request(live_server.url + "/", headers={"Cookie": leader_cookie})
     started = time.perf_counter()
     with urllib.request.urlopen(dashboard, timeout=30) as response:
         dashboard_status = response.status
