@@ -74,7 +74,9 @@ def test_a_backup_restored_into_an_empty_database_gives_the_same_export(deployme
     before = browser.get(EXPORT)
     assert before.status == 200 and "29.8" in before.body.decode("utf-8-sig")
     out = live_app.manage(env, "backup", "--dir", str(tmp_path / "backups"))
-    dump = out.strip().split("已备份到 ")[-1]
+    dump = next(
+        line.split("已备份到 ", 1)[1] for line in out.splitlines() if line.startswith("已备份到 ")
+    )
     live_app.psql(f"DROP DATABASE IF EXISTS {RESTORED}")
     live_app.psql(f"CREATE DATABASE {RESTORED}")
     restored_env = {**env, "DATABASE_URL": env["DATABASE_URL"].replace(DB_NAME, RESTORED)}
