@@ -1,21 +1,33 @@
-"""The data stamp: which version of the data a cached dashboard page was built from.
+"""The data stamp: which version of the data a cached page (the dashboard's, the top bar's
+to-do count) was built from.
 
-Writes to the indicators, plans and offices change the stamp when their transaction commits
-(signals for single saves and deletes, `touch()` after bulk writes). A request whose own
-connection has uncommitted changes neither reads nor fills the cache."""
+Writes to the indicators, plans and offices change the stamp when their transaction commits:
+Django's model signals for single saves and deletes, and xiage.signals.data_changed, which the
+writers send after bulk writes. The writers know nothing of this module (dependencies run
+downward). A request whose own connection has uncommitted changes neither reads nor fills a
+cache (`pending()`).
+
+When the stamp has changed, `changed` is sent (after the commit), so the dashboard can build
+its most read pages again before anyone asks for them (dashboard.page_cache)."""
 
 from __future__ import annotations
 
 import uuid
+import weakref
 
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import Signal
 
 from dashboard.models import DataStamp
+from xiage.signals import data_changed
 
 STAMP_ID = 1
 WATCHED_APPS = ("indicators", "plans", "accounts")
 CURRENT_SQL = f"SELECT token FROM {DataStamp._meta.db_table} WHERE id = %s"
+
+# Sent after a committed write changed the stamp (no arguments but the sender).
+changed = Signal()
 
 
 def current() -> str:
@@ -35,16 +47,48 @@ def _bump() -> None:
         DataStamp.objects.update_or_create(pk=STAMP_ID, defaults={"token": token})
 
 
+class _PendingBump:
+    """The stamp change one transaction waits for, registered with transaction.on_commit.
+
+    Only the transaction's list of commit hooks holds it; `_waiting` keeps a weak reference.
+    A rollback drops the hooks and with them this object, so no flag outlives its
+    transaction; a commit calls it."""
+
+    __slots__ = ("__weakref__", "done")
+
+    def __init__(self) -> None:
+        self.done = False
+
+    def __call__(self) -> None:
+        self.done = True
+        _bump()
+        changed.send(sender=DataStamp)
+
+
+# Per database connection (each thread has its own): the bump its open transaction waits for.
+_waiting: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _waiting_bump() -> _PendingBump | None:
+    ref = _waiting.get(transaction.get_connection())
+    bump = ref() if ref is not None else None
+    return None if bump is None or bump.done else bump
+
+
 def touch() -> None:
     """Change the stamp when the current transaction commits (at once outside a transaction);
     once per transaction however many writes it holds."""
-    if not pending():
-        transaction.on_commit(_bump)
+    if pending():
+        return
+    bump = _PendingBump()
+    if transaction.get_connection().in_atomic_block:
+        _waiting[transaction.get_connection()] = weakref.ref(bump)
+    transaction.on_commit(bump)
 
 
 def pending() -> bool:
     """Whether this connection holds writes whose stamp change waits for a commit."""
-    return any(func is _bump for _sids, func, _robust in connection.run_on_commit)
+    return transaction.get_connection().in_atomic_block and _waiting_bump() is not None
 
 
 def _changed(sender, **kwargs) -> None:  # type: ignore[no-untyped-def]
@@ -61,6 +105,7 @@ UNWATCHED_MODELS = frozenset({"SecurityEvent"})
 def connect_signals() -> None:
     from django.apps import apps
 
+    data_changed.connect(_changed, dispatch_uid="dashboard-stamp-data-changed")
     for label in WATCHED_APPS:
         for model in apps.get_app_config(label).get_models():
             if model.__name__.startswith("Historical"):

@@ -14,9 +14,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from dashboard import stamp
 from indicators import metrics, periods, review
 from indicators.models import Figure, FigureRevision, Indicator, Kind, MonthReview, Place, Unit
+from xiage.signals import data_written
 
 DEMO_SEED = 20240101
 FIRST_DEMO_YEAR = 2024
@@ -105,7 +105,7 @@ def demo_figures_load(until: tuple[int, int] | None = None) -> int:
                 )
             previous_year_values = year_values
     Figure.objects.bulk_create(to_create, batch_size=500)
-    stamp.touch()
+    data_written(Figure)
     return len(to_create)
 
 

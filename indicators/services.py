@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Office, User
-from dashboard import stamp
 from indicators import periods
 from indicators.models import Category, Figure, FigureRevision, Indicator, Place
+from xiage.signals import data_written
 
 KEY_CATEGORIES = (Category.INDUSTRY, Category.INVESTMENT, Category.CONSUMPTION)
 
@@ -197,7 +197,7 @@ def figures_save(
             revision.figure_id = revision.figure.pk
         FigureRevision.objects.bulk_create(revisions)
     if to_create or to_update:
-        stamp.touch()  # bulk writes send no signals
+        data_written(Figure)  # bulk writes send no model signals
     return result
 
 

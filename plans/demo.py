@@ -12,10 +12,10 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from dashboard import stamp
 from indicators import periods
 from indicators.models import Category, Figure, Indicator, Kind
 from plans.models import ProgressReport, Project, ProjectYearPlan, Stage, Target, Task
+from xiage.signals import data_written
 
 DEMO_SEED = 20240102
 FIRST_DEMO_YEAR = 2024
@@ -148,7 +148,7 @@ def demo_progress_load(until: tuple[int, int]) -> int:
     bulk_create_with_history(
         reports, ProgressReport, batch_size=500, default_change_reason="演示数据"
     )
-    stamp.touch()
+    data_written(ProgressReport)
     return len(reports)
 
 
@@ -190,7 +190,7 @@ def demo_stage_dates_load(until: tuple[int, int]) -> int:
         ["planned_date", "actual_date", "is_done", "dates_are_demo"],
         default_change_reason="演示数据",
     )
-    stamp.touch()
+    data_written(Stage)
     return len(stages)
 
 
@@ -211,7 +211,7 @@ def demo_plans_remove() -> int:
         ["planned_date", "actual_date", "is_done", "dates_are_demo"],
         default_change_reason="删除演示数据",
     )
-    stamp.touch()
+    data_written(Stage)
     count = len(stages)
     for model in (ProgressReport, ProjectYearPlan, Target):
         deleted, _detail = model.objects.filter(is_demo=True).delete()

@@ -16,7 +16,6 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from accounts import permissions
 from accounts.models import Office, User
-from dashboard import stamp
 from indicators.models import Indicator, Place
 from indicators.review import ensure_open
 from plans.models import (
@@ -28,6 +27,7 @@ from plans.models import (
     SupervisionItem,
     Task,
 )
+from xiage.signals import data_written
 
 
 def default_template() -> StageTemplate | None:
@@ -46,7 +46,7 @@ def project_stages_create(*, project: Project, template: StageTemplate | None = 
         if step.key not in have
     ]
     bulk_create_with_history(stages, Stage)
-    stamp.touch()  # bulk writes send no signals
+    data_written(Stage)  # bulk writes send no model signals
     return len(stages)
 
 
@@ -175,7 +175,7 @@ def progress_report_save(
             [*REPORT_FIELDS, "reported_by", "updated_at", "is_demo", "version"],
             default_user=user,
         )
-    stamp.touch()
+    data_written(ProgressReport)
     return len(to_create) + len(to_update)
 
 
