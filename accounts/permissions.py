@@ -1,8 +1,24 @@
 """Who may see and change what, in one place.
 
-Views and admin classes ask these functions; they never test roles themselves. Objects of
-another office are filtered out of querysets, so reaching one by URL answers 404 rather than a
-403 that would confirm it exists.
+Every rule is a plain predicate here, `can_x(user)` or `can_x(user, obj)`, True when the person
+may; nothing else in the project tests a role, a group name or `is_superuser` (templates read
+the flags of accounts.context_processors.roles, which asks these functions). Objects of another
+office are filtered out of querysets (readable_rows, scope_to_offices), so reaching one by URL
+answers 404 rather than a 403 that would confirm it exists.
+
+Where the rules are asked:
+- Views declare the page's rule where they are defined: ``@permission(can_x)`` on a function
+  view (403 unless ``can_x(request.user)``), ``PermissionMixin`` with ``permission_rule`` on a
+  class view, ``@permission(public)`` on the few pages for people not signed in. A view whose
+  POST needs more than its GET names it too: ``@permission(can_read_x, post=can_write_x)``.
+  The URL × role matrix (tests/security/test_permission_matrix.py) reads these declarations.
+- Admin classes answer Django's ``has_*_permission`` from these rules (OfficeScopedAdmin,
+  ScopedHistoryAdmin below; accounts.admin, accounts.admin_security).
+- Services: every service that writes on a person's behalf (it takes ``user``) checks its own
+  rule and raises PermissionDenied, whoever calls it (a view, the admin, a command, a test),
+  so a forgotten check in a caller cannot open a write. Views declare the page's rule as well,
+  for the 403 and for what the page offers. Seeding services, which take no user and run from
+  manage.py on the server, check nothing: the server's operator is trusted.
 """
 
 from __future__ import annotations
@@ -219,6 +235,128 @@ def can_write_office(user: User, office: Office | int | None) -> bool:
     return user.is_clerk and user.office_id == office_id
 
 
+# --- pages every signed-in person opens ----------------------------------------------------------
+
+
+def can_use_site(user: User) -> bool:
+    """Every active person signed in: 待办, 通知, their password and second factor. What such a
+    page lists is scoped by readable_rows."""
+    return bool(user.is_authenticated and user.is_active)
+
+
+def can_read_dashboard(user: User) -> bool:
+    """驾驶舱, 挂图作战, indicator, project and task pages, 月度简报 and the dashboard's export:
+    everyone signed in, each seeing the offices they read (readable_rows, scope_to_offices)."""
+    return can_use_site(user)
+
+
+def can_open_admin(user: User) -> bool:
+    """数据管理 (Django's admin site): holding a role is what opens it (or staff status)."""
+    return bool(user.is_active and (user.is_staff or getattr(user, "has_any_role", False)))
+
+
+def oversees_town(user: User) -> bool:
+    """Leaders and admins follow every office (待办 lists the town's items, shortest first)."""
+    return bool(user.is_active and (user.is_leader or user.is_admin))
+
+
+# --- the month's report: 月报填报, Excel导入, 月度进展填报 and the review ------------------------
+
+
+def can_open_month_report(user: User) -> bool:
+    """The 月报填报 and 月度进展填报 pages: writers fill them in, reviewers read them (月报审核)."""
+    return can_enter_data(user) or can_review_months(user)
+
+
+def can_save_month_report(user: User) -> bool:
+    """Saving those pages, importing a filled template and downloading the template."""
+    return can_enter_data(user)
+
+
+def can_export_figures(user: User) -> bool:
+    """The year's figures as xlsx (数据管理 → 指标数据 → 导出): anyone the admin lets in; the
+    workbook holds the offices they read."""
+    return can_open_admin(user)
+
+
+def can_export_projects(user: User) -> bool:
+    """The projects as xlsx (数据管理 → 重点项目 → 导出); scoped like the list."""
+    return can_open_admin(user)
+
+
+def can_review_months(user: User) -> bool:
+    """Whether the person reviews any office's months (admins: every office; 审核员: their own)."""
+    return bool(user.is_active and (user.is_admin or user.is_reviewer))
+
+
+def can_review_month(user: User, office: Office) -> bool:
+    """审核通过 and 退回 of `office`'s month: admins, and the office's 审核员 (its head)."""
+    if not user.is_active:
+        return False
+    if user.is_admin:
+        return True
+    return user.has_perm("indicators.review_month") and user.office_id == office.pk
+
+
+def can_approve_month(user: User, office: Office, submitted_by_id: int | None = None) -> bool:
+    """审核通过: a reviewer of the office who is not the one who submitted the month."""
+    return can_review_month(user, office) and (
+        submitted_by_id is None or submitted_by_id != user.pk
+    )
+
+
+def can_submit_month(user: User, office: Office) -> bool:
+    """报送 an office's month: whoever writes the office's figures."""
+    return can_write_office(user, office)
+
+
+def can_withdraw_month(user: User, office: Office) -> bool:
+    """撤回 a submitted month before it is reviewed: whoever writes the office's figures."""
+    return can_write_office(user, office)
+
+
+def can_reopen_month(user: User, office: Office | None = None) -> bool:
+    """重新打开 a reviewed month: admins alone, with a reason that is kept."""
+    return bool(user.is_active and user.is_admin)
+
+
+def can_change_figure(user: User, figure: Any) -> bool:
+    """A figure (or its revision) is changed by whoever writes its indicator's office."""
+    return can_write_office(user, figure.indicator.office_id)
+
+
+def can_change_progress_report(user: User, report: Any) -> bool:
+    """A month's progress on a project or task: whoever writes the subject's office."""
+    return can_write_office(user, report.subject.office_id)
+
+
+# --- 督办 ---------------------------------------------------------------------------------------
+
+
+def can_resolve_supervision(user: User, item: Any) -> bool:
+    """The office asked to act records the resolution (its clerks, and admins)."""
+    return can_write_office(user, item.office_id)
+
+
+def can_send_back_supervision(user: User, item: Any = None) -> bool:
+    """A leader or admin sends a resolved item back."""
+    return can_raise_supervision(user)
+
+
+def can_confirm_supervision(user: User, item: Any) -> bool:
+    """确认办结: whoever raised the item confirms its resolution."""
+    return bool(user.is_active and item.raised_by_id == user.pk)
+
+
+# --- past versions ------------------------------------------------------------------------------
+
+
+def can_revert_history(user: User, obj: Any = None) -> bool:
+    """Past versions (django-simple-history) are read only: no one reverts one, admins included;
+    a change is made on the row's own change page, under its own rules."""
+    return False
+
+
 class DailyPage(StrEnum):
     """The pages of the 日常填报 group that heads the 数据管理 (admin) index and side bar."""
 
@@ -232,7 +370,7 @@ def daily_pages(user: User) -> list[DailyPage]:
     """The 日常填报 pages a person's month uses, in the order they come to them."""
     if can_enter_data(user):
         return [DailyPage.REPORT, DailyPage.IMPORT, DailyPage.PROGRESS]
-    if user.is_active and user.is_reviewer:
+    if can_review_months(user):
         return [DailyPage.REVIEW]
     return []
 
@@ -273,19 +411,52 @@ def admin_lists_shown(user: User) -> frozenset[str] | None:
     return frozenset().union(*(ADMIN_LISTS_IN_USE[role] for role in roles))
 
 
-def role_required(test: Callable[[User], bool]) -> Callable:
-    """Decorator for function views: 403 unless `test(request.user)` holds."""
+# --- declaring a page's rule -------------------------------------------------------------------
+
+Rule = Callable[..., bool]
+
+
+def public(user: Any) -> bool:
+    """Pages for everyone, signed in or not (the login page, /healthz)."""
+    return True
+
+
+def permission(rule: Rule, *, post: Rule | None = None) -> Callable:
+    """Declare a function view's rule: 403 unless `rule(request.user)` holds, and for a POST
+    unless `post(request.user)` holds too. The rules are kept on the view (`permission_rule`,
+    `permission_post_rule`) for the URL × role matrix to read. `public` also exempts the view
+    from LoginRequiredMiddleware."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(request: Any, *args: Any, **kwargs: Any) -> Any:
-            if not test(request.user):
+            user = request.user
+            if rule is not public and not rule(user):
+                raise PermissionDenied
+            if post is not None and request.method == "POST" and not post(user):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
+        wrapped.permission_rule = rule  # type: ignore[attr-defined]
+        wrapped.permission_post_rule = post  # type: ignore[attr-defined]
+        if rule is public:
+            wrapped.login_required = False  # type: ignore[attr-defined]
         return wrapped
 
     return decorator
+
+
+class PermissionMixin:
+    """`permission(...)` for class-based views: set `permission_rule` (and `permission_post_rule`
+    for a POST that needs more)."""
+
+    permission_rule: Rule
+    permission_post_rule: Rule | None = None
+
+    @classmethod
+    def as_view(cls, **initkwargs: Any) -> Callable:
+        view = super().as_view(**initkwargs)  # type: ignore[misc]
+        return permission(cls.permission_rule, post=cls.permission_post_rule)(view)
 
 
 # --- the admin's gate -------------------------------------------------------------------------
@@ -470,7 +641,7 @@ class ScopedHistoryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     def history_form_view(  # type: ignore[no-untyped-def]
         self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
     ):
-        if request.method not in ("GET", "HEAD"):
+        if request.method not in ("GET", "HEAD") and not can_revert_history(request.user):
             from accounts import audit
 
             audit.record(
@@ -487,10 +658,10 @@ class ScopedHistoryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         return super().history_form_view(request, str(pk), str(version), extra_context)
 
     def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
-        return True
+        return not can_revert_history(request.user, obj)
 
     def has_change_history_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+        return can_revert_history(request.user, obj)
 
     def render_history_view(  # type: ignore[no-untyped-def]
         self, request: HttpRequest, template: str, context: dict, **kwargs: Any

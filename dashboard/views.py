@@ -12,8 +12,9 @@ from django_tables2 import RequestConfig
 from accounts import audit
 from accounts.permissions import (
     can_raise_supervision,
+    can_read_dashboard,
+    permission,
     readable_rows,
-    role_required,
     scope_to_offices,
 )
 from dashboard import charts, exports, page_cache, selectors
@@ -47,6 +48,7 @@ def _period(request: HttpRequest) -> tuple[int, int, str]:
     return year, month, ""
 
 
+@permission(can_read_dashboard)
 def index(request: HttpRequest) -> HttpResponse:
     """领导驾驶舱: where the town stands against its goals for one period."""
     export = request.GET.get("_export")
@@ -146,6 +148,7 @@ def _chosen_indicator(
     return rows[0] if rows else None
 
 
+@permission(can_read_dashboard)
 def board(request: HttpRequest) -> HttpResponse:
     """挂图作战: projects × stages, printable on one A4 landscape page."""
     year, month, _error = _period(request)
@@ -156,6 +159,7 @@ def board(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/board.html", {"data": data, "filters": filters})
 
 
+@permission(can_read_dashboard)
 def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     indicator = get_object_or_404(
         scope_to_offices(Indicator.objects.select_related("office"), request.user), code=code
@@ -190,6 +194,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@permission(can_read_dashboard)
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(
         scope_to_offices(Project.objects.select_related("office", "place", "parent"), request.user),
@@ -226,6 +231,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@permission(can_read_dashboard)
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(
         scope_to_offices(
@@ -251,7 +257,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(can_raise_supervision)
+@permission(can_raise_supervision)
 def project_supervise(request: HttpRequest, pk: int) -> HttpResponse:
     """发起督办 on a project, from its page: leaders and admins only (403 for the others)."""
     project = get_object_or_404(
@@ -260,7 +266,7 @@ def project_supervise(request: HttpRequest, pk: int) -> HttpResponse:
     return _supervise(request, project, back=reverse("dashboard:project", args=[project.pk]))
 
 
-@role_required(can_raise_supervision)
+@permission(can_raise_supervision)
 def task_supervise(request: HttpRequest, pk: int) -> HttpResponse:
     """发起督办 on a task, from its page: leaders and admins only (403 for the others)."""
     task = get_object_or_404(

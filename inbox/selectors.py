@@ -180,7 +180,7 @@ def _reviewer_offices(user: User) -> Any:
 
 def _oversees(user: User) -> bool:
     """Leaders and admins follow every office."""
-    return user.is_active and (user.is_leader or user.is_admin)
+    return permissions.oversees_town(user)
 
 
 def relevant_offices(user: User) -> list[Office]:

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.permissions import can_use_site, oversees_town, permission
 from inbox import badges, selectors, services
 from inbox.forms import ConfirmForm, MarkReadForm, SendBackForm
 from inbox.models import Notification
@@ -20,6 +21,7 @@ NOTIFICATIONS_PER_PAGE = 30
 
 
 @require_http_methods(["GET", "POST"])
+@permission(can_use_site)
 def todo(request: HttpRequest) -> HttpResponse:
     """待办: everyone's landing page after login; 确认办结 of a resolved 督办 item by POST."""
     user = request.user
@@ -57,7 +59,7 @@ def todo(request: HttpRequest) -> HttpResponse:
         return redirect(request.get_full_path())
     data = selectors.landing(user)
     badges.remember(request, data.items)
-    oversees = user.is_active and (user.is_leader or user.is_admin)
+    oversees = oversees_town(user)
     show_all = request.GET.get("all") == "1"
     shown = data.items if show_all or not oversees else data.items[:LEADER_ITEMS]
     return render(
@@ -74,6 +76,7 @@ def todo(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@permission(can_use_site)
 def notifications(request: HttpRequest) -> HttpResponse:
     """通知: the person's notifications, unread and read, newest first; 标为已读 by POST."""
     user = request.user

@@ -4,11 +4,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts import audit
+from accounts.permissions import can_read_dashboard, permission
 from dashboard.views import _period as requested_period
 from reports import briefing as words
 from reports import selectors, word
 
 
+@permission(can_read_dashboard)
 def briefing(request: HttpRequest) -> HttpResponse:
     """月度简报 for ?period=YYYY-MM: a printable A4 page, or with &format=docx a Word document.
 
