@@ -5,16 +5,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, connection, transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET
 from django_otp import login as otp_login
 from django_otp import verify_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -22,20 +20,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import audit, identification
 from accounts.audit import Action, Result
 from accounts.forms import TokenForm
-
-
-@require_GET
-@never_cache
-@login_not_required
-def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness for load balancers and monitoring: is the database answering?"""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
 
 
 def locked_out(request: HttpRequest, original_response: object = None, credentials: object = None):  # type: ignore[no-untyped-def]

@@ -2,4 +2,4 @@ from django.contrib.admin.apps import AdminConfig
 
 
 class XiageAdminConfig(AdminConfig):
-    default_site = "xiage.admin.XiageAdminSite"
+    default_site = "accounts.admin_site.XiageAdminSite"
