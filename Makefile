@@ -45,9 +45,10 @@ $(CURDIR)/.tools/bin/uv:
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
 
-lint: install ## ruff and the migration check, as CI runs them.
+lint: install ## ruff, the import layers (import-linter) and the migration check, as CI runs them.
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	DEBUG=1 $(MANAGE) makemigrations --check --dry-run
 
 format: install
