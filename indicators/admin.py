@@ -23,7 +23,7 @@ from indicators.models import (
     MonthReviewEvent,
     Place,
 )
-from xiage.admin import with_year_label, year_label
+from xiage.admin_columns import amount
 from xiage.versioning import ChangesSince, VersionedAdminMixin
 
 
@@ -206,12 +206,8 @@ class FigureAdmin(FrozenMonthAdminMixin, VersionedAdminMixin, OfficeScopedAdmin)
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None:
             # A figure's identity is fixed; a wrong period is corrected by entering it anew.
-            fields = ["indicator", year_label, "month", "place", *fields]
+            fields = ["indicator", "year", "month", "place", *fields]
         return fields
-
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list:
-        fields = list(super().get_fields(request, obj))
-        return with_year_label(fields) if obj is not None else fields
 
     def save_model(self, request: HttpRequest, obj: Figure, form: Any, change: bool) -> None:
         if not permissions.can_write_office(request.user, obj.indicator.office):
@@ -677,8 +673,8 @@ class FigureRevisionAdmin(OfficeScopedAdmin):
         "changed_at",
         "figure",
         "action",
-        "old_value",
-        "new_value",
+        amount(FigureRevision, "old_value"),
+        amount(FigureRevision, "new_value"),
         "changed_by",
         "reason",
     ]

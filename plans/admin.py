@@ -35,14 +35,14 @@ from plans.models import (
     Target,
     Task,
 )
-from xiage.admin import with_year_label, year_label
+from xiage.admin_columns import amount
 from xiage.versioning import VersionedAdminMixin, VersionedInlineMixin
 
 
 @admin.register(Target)
 class TargetAdmin(VersionedAdminMixin, OfficeScopedAdmin, ScopedHistoryAdmin):
     office_field = "indicator__office"
-    list_display = [year_label, "indicator", "kind", "value", "wording", "achieved_on", "is_demo"]
+    list_display = ["year", "indicator", "kind", "value", "wording", "achieved_on", "is_demo"]
     list_filter = ["year", "kind", "indicator__office", "is_demo"]
     search_fields = ["indicator__name", "wording"]
     list_select_related = ["indicator"]
@@ -57,7 +57,7 @@ class TaskInline(ScopedAdminMixin, admin.TabularInline):
 
 @admin.register(PlanSection)
 class PlanSectionAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["__str__", year_label, "number", "task_count"]
+    list_display = ["__str__", "year", "number", "task_count"]
     list_filter = ["year"]
     inlines = [TaskInline]
 
@@ -213,9 +213,9 @@ class ProgressReportAdmin(FrozenMonthAdminMixin, VersionedAdminMixin, ScopedHist
     list_display = [
         "subject_name",
         "period",
-        "quantity_done",
+        amount(ProgressReport, "quantity_done"),
         "percent_done",
-        "investment_ytd",
+        amount(ProgressReport, "investment_ytd"),
         "problems",
         "reported_by",
         "updated_at",
@@ -240,10 +240,10 @@ class ProgressReportAdmin(FrozenMonthAdminMixin, VersionedAdminMixin, ScopedHist
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list:
         subject = ["project", "task", "year", "month"]
-        return with_year_label([*subject, *services.REPORT_FIELDS, "is_demo", "reported_by"])
+        return [*subject, *services.REPORT_FIELDS, "is_demo", "reported_by"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list:
-        return ["project", "task", year_label, "month", "is_demo", "reported_by"]
+        return ["project", "task", "year", "month", "is_demo", "reported_by"]
 
     def save_model(
         self, request: HttpRequest, obj: ProgressReport, form: Any, change: bool

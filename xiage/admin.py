@@ -195,14 +195,3 @@ def _boolean_icon(field_val: bool | None) -> SafeString:
 
 
 admin_list._boolean_icon = _boolean_icon
-
-
-@admin.display(description=_("年份"), ordering="year")
-def year_label(obj) -> str:  # type: ignore[no-untyped-def]
-    """A year as a year: "2024", where a plain integer field would read "2,024"."""
-    return str(obj.year)
-
-
-def with_year_label(fields: list) -> list:
-    """The admin's fields with "year" shown through year_label (for read-only displays)."""
-    return [year_label if name == "year" else name for name in fields]

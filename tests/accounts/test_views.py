@@ -66,13 +66,19 @@ def test_healthz_answers_503_when_the_database_is_unavailable(client):
     assert response.json() == {"status": "error", "database": "unavailable"}
 
 
-def test_numbers_are_shown_with_thousands_separators():
-    rendered = Template("{{ value }}").render(Context({"value": 1234567.5}))
-    assert rendered == "1,234,567.5"
+def test_numbers_are_plain_and_amounts_are_grouped_where_they_are_shown():
     from decimal import Decimal
 
-    rendered = Template("{{ value|floatformat:2 }}").render(Context({"value": Decimal("20432")}))
-    assert rendered == "20,432.00"
+    assert Template("{{ value }}").render(Context({"value": 2024})) == "2024"
+    assert Template("{{ value|floatformat:2 }}").render(Context({"value": 20432})) == "20432.00"
+    rendered = Template('{{ value|floatformat:"2g" }}').render(
+        Context({"value": Decimal("460300")})
+    )
+    assert rendered == "460,300.00"
+    rendered = Template("{% load humanize %}{{ value|intcomma }}").render(
+        Context({"value": 1234567})
+    )
+    assert rendered == "1,234,567"
 
 
 def test_django_axes_reads_in_chinese_in_the_admin():

@@ -1,4 +1,4 @@
-"""Years read as years everywhere: "2024", never "2,024" (numbers carry thousands separators)."""
+"""Years read as years everywhere: "2024", never "2,024"; amounts keep their grouping."""
 
 from __future__ import annotations
 
