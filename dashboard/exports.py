@@ -10,14 +10,12 @@ import csv
 import io
 from collections.abc import Sequence
 from decimal import Decimal
-from urllib.parse import quote
 
 from django.http import HttpResponse
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from dashboard.selectors import IndicatorRow
-from indicators.excel import safe_row, safe_text
+from xiage.downloads import attachment
+from xiage.spreadsheets import Book, safe_text
 
 HEADERS = [
     "指标",
@@ -69,11 +67,6 @@ def _csv_cell(value: Cell) -> str:
     return value
 
 
-def _download(response: HttpResponse, filename: str) -> HttpResponse:
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
-
-
 def csv_response(rows: Sequence[IndicatorRow], filename: str) -> HttpResponse:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -82,32 +75,15 @@ def csv_response(rows: Sequence[IndicatorRow], filename: str) -> HttpResponse:
         writer.writerow([_csv_cell(value) for value in values])
     # The BOM lets Excel open the file as UTF-8 and show the Chinese.
     body = "\ufeff" + buffer.getvalue()
-    return _download(
-        HttpResponse(body.encode("utf-8"), content_type="text/csv; charset=utf-8"), filename
-    )
+    return attachment(body.encode("utf-8"), filename)
+
+
+WIDTHS = [22, 8, 14, 12, 12, 9, 16, 11, 11, 12, 12, 12, 10]
 
 
 def xlsx_response(rows: Sequence[IndicatorRow], filename: str, title: str) -> HttpResponse:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "经济指标"
-    sheet.append(safe_row([title]))
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append(HEADERS)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
+    book = Book()
+    sheet = book.sheet("经济指标", HEADERS, WIDTHS, freeze="B3", banner=title)
     for values in table_rows(rows):
-        sheet.append(safe_row([float(v) if isinstance(v, Decimal) else v for v in values]))
-    widths = [22, 8, 14, 12, 12, 9, 16, 11, 11, 12, 12, 12, 10]
-    for column, width in zip("ABCDEFGHIJKLM", widths, strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "B3"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return _download(
-        HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-        filename,
-    )
+        sheet.append([float(v) if isinstance(v, Decimal) else v for v in values])
+    return attachment(book.save(), filename)

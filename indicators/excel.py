@@ -24,16 +24,17 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font, PatternFill, Protection
+from openpyxl import load_workbook
+from openpyxl.styles import Protection
 from openpyxl.utils import get_column_letter
 
 from accounts import permissions
 from accounts.models import Office, User
 from indicators import periods, selectors, xlsx_check
 from indicators.forms import FigureRowForm
-from indicators.models import Category, Figure
+from indicators.models import Category, Figure, Indicator
+from xiage import spreadsheets
+from xiage.downloads import XLSX_TYPE  # noqa: F401 (the import form names it)
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 # How far the sheets are read (the archive itself is checked first: indicators/xlsx_check.py).
@@ -51,7 +52,6 @@ HEADER_ROW = 3
 HEADERS = ["代码", "指标", "单位", "上期数", "本期数", "同比增长（%）", "情况说明"]
 VALUE_COL, GROWTH_COL, NOTE_COL = 5, 6, 7
 TEMPLATE_KIND = "xiage-monthly-report-v1"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ImportRefused(Exception):
@@ -83,36 +83,40 @@ def list_errors(errors: list[str]) -> list[str]:
 def template_workbook(office: Office, year: int, month: int) -> bytes:
     """The office's indicators for a month, last figures beside empty input columns."""
     rows = selectors.report_rows(office, year, month)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = SHEET
-    sheet["A1"] = safe_text(f"{office.name} {periods.period_label(year, month)} 月报填报模板")
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet["A2"] = (
-        "请在“本期数”“同比增长（%）”“情况说明”三列填写；不要改动表头、代码列，不要合并单元格或使用公式。"
+    book = spreadsheets.Book()
+    sheet = book.sheet(
+        SHEET,
+        HEADERS,
+        [26, 24, 8, 12, 14, 14, 30],
+        freeze=f"A{HEADER_ROW + 1}",
+        banner=f"{office.name} {periods.period_label(year, month)} 月报填报模板",
+        notes=[
+            "请在“本期数”“同比增长（%）”“情况说明”三列填写；不要改动表头、代码列，不要合并单元格或使用公式。"
+        ],
+        header_fill="EEF4FF",
     )
-    for column, title in enumerate(HEADERS, start=1):
-        cell = sheet.cell(row=HEADER_ROW, column=column, value=title)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="EEF4FF")
-    for index, row in enumerate(rows, start=HEADER_ROW + 1):
-        sheet.cell(row=index, column=1, value=row.indicator.code)
-        _text_cell(sheet.cell(row=index, column=2), row.indicator.name)
-        sheet.cell(row=index, column=3, value=row.indicator.unit_label)
-        if row.previous is not None:
-            sheet.cell(row=index, column=4, value=float(row.previous.value_display))
-        if row.figure is not None:
-            sheet.cell(row=index, column=VALUE_COL, value=float(row.figure.value_display))
-            if row.figure.growth is not None:
-                sheet.cell(row=index, column=GROWTH_COL, value=float(row.figure.growth))
-            if row.figure.note:
-                _text_cell(sheet.cell(row=index, column=NOTE_COL), row.figure.note)
-        for column in (VALUE_COL, GROWTH_COL, NOTE_COL):
-            sheet.cell(row=index, column=column).protection = Protection(locked=False)
-    for column, width in zip(range(1, 8), [26, 24, 8, 12, 14, 14, 30], strict=True):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
-    meta = book.create_sheet(META_SHEET)
+    unlocked = Protection(locked=False)  # the three input columns
+    for row in rows:
+        figure = row.figure
+        value = growth = None
+        note: Any = None
+        if figure is not None:
+            value = float(figure.value_display)
+            growth = float(figure.growth) if figure.growth is not None else None
+            note = sheet.text_cell(figure.note, protection=unlocked) if figure.note else None
+        sheet.worksheet.append(
+            [
+                row.indicator.code,
+                sheet.text_cell(row.indicator.name),
+                row.indicator.unit_label,
+                float(row.previous.value_display) if row.previous is not None else None,
+                sheet.cell(value, protection=unlocked),
+                sheet.cell(growth, protection=unlocked),
+                note or sheet.cell(None, protection=unlocked),
+            ]
+        )
+    meta = book.plain_sheet(META_SHEET)
+    meta.sheet_state = "hidden"
     meta.append(["kind", TEMPLATE_KIND])
     meta.append(["office", office.code])
     meta.append(["period", periods.format_period(year, month)])
@@ -126,10 +130,7 @@ def template_workbook(office: Office, year: int, month: int) -> bytes:
             ),
         ]
     )
-    meta.sheet_state = "hidden"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return book.save()
 
 
 @dataclass
@@ -501,77 +502,92 @@ def build_preview(
     return ImportPreview(office=office, year=year, month=month, rows=rows, raw=raw)
 
 
+YEAR_HEADERS = [
+    "指标",
+    "单位",
+    "地点",
+    "期间",
+    "数值",
+    "同比增长（%）",
+    "公布完成率（%）",
+    "责任科室",
+    "标记",
+    "情况说明",
+]
+YEAR_WIDTHS = [24, 8, 10, 14, 12, 12, 12, 12, 10, 30]
+
+
 def year_workbook(user: User, year: int) -> bytes:
-    """All town and village figures of a year the user may read: one sheet per category."""
+    """All town and village figures of a year the user may read: one sheet per category.
+
+    Streamed: the figures come as plain values (one query, no model objects), each indicator's
+    name, unit and decimals are looked up once, and rows go straight to a write-only book."""
     figures = (
         permissions.scope_to_offices(Figure.objects.all(), user, "indicator__office")
         .filter(year=year)
-        .select_related("indicator__office", "place")
         .order_by("indicator__office__order", "indicator__order", "place__order", "month")
+        .values_list(
+            "indicator_id",
+            "place__name",
+            "month",
+            "value",
+            "growth",
+            "reported_completion_rate",
+            "is_demo",
+            "is_revised",
+            "note",
+        )
     )
-    book = Workbook()
-    book.remove(book.active)
-    sheets: dict[str, Any] = {}
-    headers = [
-        "指标",
-        "单位",
-        "地点",
-        "期间",
-        "数值",
-        "同比增长（%）",
-        "公布完成率（%）",
-        "责任科室",
-        "标记",
-        "情况说明",
-    ]
-    for figure in figures:
-        label = str(Category(figure.indicator.category).label).replace("/", "、")
-        sheet = sheets.get(label)
-        if sheet is None:
-            sheet = book.create_sheet(label[:31])  # category labels are fixed, safe titles
-            sheet.append(headers)
-            for cell in sheet[1]:
-                cell.font = Font(bold=True)
-            sheet.freeze_panes = "A2"
-            sheets[label] = sheet
-        marks = [m for m, on in (("演示数据", figure.is_demo), ("已修订", figure.is_revised)) if on]
-        sheet.append(
-            safe_row(
-                [
-                    figure.indicator.name,
-                    figure.indicator.unit_label,
-                    figure.place.name,
-                    figure.period_label,
-                    float(figure.value_display),
-                    float(figure.growth) if figure.growth is not None else None,
-                    float(figure.reported_completion_rate)
-                    if figure.reported_completion_rate is not None
-                    else None,
-                    figure.indicator.office.name,
-                    "、".join(marks),
-                    figure.note,
-                ]
+    indicators = {
+        indicator.pk: indicator
+        for indicator in Indicator.objects.filter(
+            pk__in=figures.values("indicator_id")
+        ).select_related("office")
+    }
+    quantum = {pk: Decimal(1).scaleb(-i.decimals) for pk, i in indicators.items()}
+    units = {pk: i.unit_label for pk, i in indicators.items()}
+    categories = {
+        pk: str(Category(i.category).label).replace("/", "、") for pk, i in indicators.items()
+    }
+    labels: dict[tuple[int, int], str] = {}  # (indicator, month): 期间
+    book = spreadsheets.Book()
+    sheets: dict[str, spreadsheets.Sheet] = {}
+    marks = {
+        (False, False): "",
+        (True, False): "演示数据",
+        (False, True): "已修订",
+        (True, True): "演示数据、已修订",
+    }
+    for pk, place, month, value, growth, rate, is_demo, is_revised, note in figures.iterator(
+        chunk_size=5000
+    ):
+        indicator = indicators[pk]
+        category = categories[pk]
+        sheet = sheets.get(category)
+        if sheet is None:  # category labels are fixed, safe titles
+            sheet = sheets[category] = book.sheet(category, YEAR_HEADERS, YEAR_WIDTHS, freeze="A2")
+        label = labels.get((pk, month))
+        if label is None:
+            label = labels[pk, month] = periods.period_label(
+                year, month, cumulative=indicator.is_cumulative
             )
+        sheet.append(
+            [
+                indicator.name,
+                units[pk],
+                place,
+                label,
+                float(value.quantize(quantum[pk])),  # as Figure.value_display
+                float(growth) if growth is not None else None,
+                float(rate) if rate is not None else None,
+                indicator.office.name,
+                marks[is_demo, is_revised],
+                note,
+            ]
         )
     if not sheets:
-        sheet = book.create_sheet("说明")
-        sheet.append([f"{year}年没有可导出的数据。"])
-    for sheet in book.worksheets:
-        for column, width in zip(
-            "ABCDEFGHIJ", [24, 8, 10, 14, 12, 12, 12, 12, 10, 30], strict=True
-        ):
-            sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _text_cell(cell: Any, text: str) -> None:
-    """Put text in an xlsx cell as text, whatever it begins with: stored as a string (with
-    Excel's quote prefix), it is never run as a formula, and it reads back exactly as written."""
-    cell.value = ILLEGAL_CHARACTERS_RE.sub(" ", text)
-    cell.data_type = "s"
-    cell.quotePrefix = True
+        book.plain_sheet("说明", YEAR_WIDTHS).append([f"{year}年没有可导出的数据。"])
+    return book.save()
 
 
 def _unquoted(text: str) -> str:
@@ -587,16 +603,3 @@ def _versions(meta: dict) -> dict[str, str]:
         return {}
     pairs = (part.split("=", 1) for part in text.split(";") if "=" in part)
     return {code: version for code, version in pairs if version.isdigit()}
-
-
-def safe_row(values: list) -> list:
-    """A spreadsheet row with every text cell made safe (see safe_text)."""
-    return [safe_text(v) if isinstance(v, str) else v for v in values]
-
-
-def safe_text(text: str) -> str:
-    """Text safe for a spreadsheet cell: control characters (which xlsx cannot hold, e.g. a
-    vertical tab pasted from Word) become spaces, and = + - @ get a leading ' so that the
-    cell is never run as a formula."""
-    text = ILLEGAL_CHARACTERS_RE.sub(" ", text)
-    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text

@@ -2,16 +2,40 @@
 
 from __future__ import annotations
 
-import io
-
 from django.db.models import Prefetch
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from accounts.models import User
 from accounts.permissions import scope_to_offices
-from indicators.excel import safe_row, safe_text
 from plans.models import ProgressReport, Project, Stage, Task
+from xiage.spreadsheets import Book
+
+PROJECT_HEADERS = [
+    "项目",
+    "类型",
+    "位置",
+    "责任单位",
+    "联系领导",
+    "已完成阶段",
+    "当前阶段",
+    "最近填报",
+    "形象进度（%）",
+    "本年累计投资（万元）",
+    "存在问题",
+    "下步打算",
+]
+TASK_HEADERS = [
+    "板块",
+    "任务",
+    "计划原文",
+    "目标",
+    "完成时限",
+    "责任单位",
+    "最近填报",
+    "累计完成数量",
+    "形象进度（%）",
+    "存在问题",
+]
+WIDTHS = [16] * 12
 
 
 def _latest(reports: list[ProgressReport]) -> ProgressReport | None:
@@ -40,87 +64,44 @@ def plan_workbook(user: User, year: int) -> bytes:
         .prefetch_related(Prefetch("reports", queryset=ProgressReport.objects.filter(year=year)))
         .order_by("section__number", "order", "id")
     )
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "重点项目"
-    sheet.append(
-        [
-            "项目",
-            "类型",
-            "位置",
-            "责任单位",
-            "联系领导",
-            "已完成阶段",
-            "当前阶段",
-            "最近填报",
-            "形象进度（%）",
-            "本年累计投资（万元）",
-            "存在问题",
-            "下步打算",
-        ]
-    )
+    book = Book()
+    sheet = book.sheet("重点项目", PROJECT_HEADERS, WIDTHS, freeze="B2")
     for project in projects:
         stages = list(project.stages.all())
         done = [stage for stage in stages if stage.completed]
         current = next((stage.name for stage in stages if not stage.completed), "全部完成")
         report = _latest(list(project.reports.all()))
         sheet.append(
-            safe_row(
-                [
-                    safe_text(project.name),
-                    str(project.get_type_display()),
-                    project.location,
-                    project.office.name,
-                    project.leader,
-                    f"{len(done)}/{len(stages)}",
-                    current,
-                    f"{report.year}-{report.month:02d}" if report else "",
-                    _number(report.percent_done) if report else None,
-                    _number(report.investment_ytd) if report else None,
-                    safe_text(report.problems) if report else "",
-                    safe_text(report.next_steps) if report else "",
-                ]
-            )
+            [
+                project.name,
+                str(project.get_type_display()),
+                project.location,
+                project.office.name,
+                project.leader,
+                f"{len(done)}/{len(stages)}",
+                current,
+                f"{report.year}-{report.month:02d}" if report else "",
+                _number(report.percent_done) if report else None,
+                _number(report.investment_ytd) if report else None,
+                report.problems if report else "",
+                report.next_steps if report else "",
+            ]
         )
-    tasks_sheet = book.create_sheet("工作任务")
-    tasks_sheet.append(
-        [
-            "板块",
-            "任务",
-            "计划原文",
-            "目标",
-            "完成时限",
-            "责任单位",
-            "最近填报",
-            "累计完成数量",
-            "形象进度（%）",
-            "存在问题",
-        ]
-    )
+    tasks_sheet = book.sheet("工作任务", TASK_HEADERS, WIDTHS, freeze="B2")
     for task in tasks:
         report = _latest(list(task.reports.all()))
         tasks_sheet.append(
-            safe_row(
-                [
-                    str(task.section),
-                    safe_text(task.title),
-                    safe_text(task.text),
-                    task.quantity_label or str(task.get_kind_display()),
-                    task.deadline.isoformat(),
-                    task.office.name,
-                    f"{report.year}-{report.month:02d}" if report else "",
-                    _number(report.quantity_done) if report else None,
-                    _number(report.percent_done) if report else None,
-                    safe_text(report.problems) if report else "",
-                ]
-            )
+            [
+                str(task.section),
+                task.title,
+                task.text,
+                task.quantity_label or str(task.get_kind_display()),
+                task.deadline.isoformat(),
+                task.office.name,
+                f"{report.year}-{report.month:02d}" if report else "",
+                _number(report.quantity_done) if report else None,
+                _number(report.percent_done) if report else None,
+                report.problems if report else "",
+            ]
         )
-    for ws in book.worksheets:
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        ws.freeze_panes = "B2"
-        for column in "ABCDEFGHIJKL":
-            ws.column_dimensions[column].width = 16
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return book.save()

@@ -1,0 +1,114 @@
+"""Writing xlsx files: every download and the import template go through here.
+
+The workbook is openpyxl's write-only (streaming) kind: rows are written as they come and
+never kept as cell objects, so a sheet of ten thousand rows costs its values and no more. A
+sheet is declared with its headers, column widths and frozen pane; text cells are made safe
+(safe_text) on the way in.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from xiage.downloads import XLSX_TYPE
+
+__all__ = ["XLSX_TYPE", "Book", "Sheet", "safe_row", "safe_text"]
+
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=13)
+
+
+def safe_text(text: str) -> str:
+    """Text safe for a spreadsheet cell: control characters (which xlsx cannot hold, e.g. a
+    vertical tab pasted from Word) become spaces, and = + - @ get a leading ' so that the
+    cell is never run as a formula."""
+    text = ILLEGAL_CHARACTERS_RE.sub(" ", text)
+    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
+
+
+def safe_row(values: Iterable[Any]) -> list:
+    """A spreadsheet row with every text cell made safe (see safe_text)."""
+    return [safe_text(v) if isinstance(v, str) else v for v in values]
+
+
+class Sheet:
+    """One streamed worksheet: a title line and notes above the header if asked for, the bold
+    header row, then the rows appended."""
+
+    def __init__(
+        self,
+        book: Book,
+        title: str,
+        headers: Sequence[str],
+        widths: Sequence[float],
+        freeze: str | None = None,
+        banner: str | None = None,
+        notes: Sequence[str] = (),
+        header_fill: str | None = None,
+    ) -> None:
+        self.worksheet = book.workbook.create_sheet(title[:31])
+        for column, width in enumerate(widths, start=1):
+            self.worksheet.column_dimensions[get_column_letter(column)].width = width
+        if freeze:
+            self.worksheet.freeze_panes = freeze
+        if banner is not None:
+            self.worksheet.append([self.cell(safe_text(banner), font=TITLE)])
+        for note in notes:
+            self.worksheet.append([note])
+        fill = PatternFill("solid", fgColor=header_fill) if header_fill else None
+        self.worksheet.append([self.cell(text, font=BOLD, fill=fill) for text in headers])
+
+    def cell(self, value: Any, **style: Any) -> WriteOnlyCell:
+        """A cell with a style (font, fill, protection, …) to put in a row."""
+        cell = WriteOnlyCell(self.worksheet, value=value)
+        for name, setting in style.items():
+            if setting is not None:
+                setattr(cell, name, setting)
+        return cell
+
+    def text_cell(self, text: str, **style: Any) -> WriteOnlyCell:
+        """Text stored as text whatever it begins with (a string with Excel's quote prefix):
+        never run as a formula, and read back exactly as written."""
+        cell = self.cell(ILLEGAL_CHARACTERS_RE.sub(" ", text), quotePrefix=True, **style)
+        cell.data_type = "s"
+        return cell
+
+    def append(self, values: Iterable[Any]) -> None:
+        """A row of values; text is made safe (cells made with cell() go in as they are)."""
+        self.worksheet.append(safe_row(values))
+
+    def append_rows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for values in rows:
+            self.worksheet.append(safe_row(values))
+
+
+class Book:
+    """A streamed workbook; `sheet()` adds a sheet, `save()` gives the file's bytes."""
+
+    def __init__(self) -> None:
+        self.workbook = Workbook(write_only=True)
+
+    def sheet(
+        self, title: str, headers: Sequence[str], widths: Sequence[float], **kwargs: Any
+    ) -> Sheet:
+        return Sheet(self, title, headers, widths, **kwargs)
+
+    def plain_sheet(self, title: str, widths: Sequence[float] = ()) -> Any:
+        """A sheet without a header row (a note, a hidden sheet of settings)."""
+        worksheet = self.workbook.create_sheet(title[:31])
+        for column, width in enumerate(widths, start=1):
+            worksheet.column_dimensions[get_column_letter(column)].width = width
+        return worksheet
+
+    def save(self) -> bytes:
+        buffer = io.BytesIO()
+        self.workbook.save(buffer)
+        return buffer.getvalue()
