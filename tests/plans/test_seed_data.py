@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
 
-import pytest
+from tests.records import every
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENT_PATH = ROOT / "indicators/seed/xiage_2023_summary.txt"
@@ -48,11 +48,11 @@ UNITS: dict[str, str] = indicator_data.UNITS
 PROJECTS_BY_CODE: dict[str, dict] = {p["code"]: p for p in data.PROJECTS}
 STAGES: list[tuple[dict, dict]] = [(p, s) for p in data.PROJECTS for s in p["stages"]]
 
-tasks = pytest.mark.parametrize("task", data.TASKS, ids=lambda t: t["code"])
-projects = pytest.mark.parametrize("project", data.PROJECTS, ids=lambda p: p["code"])
-stages = pytest.mark.parametrize(
-    ("project", "stage"), STAGES, ids=[f"{p['code']}-{s['stage']}" for p, s in STAGES]
-)
+# One test per rule; each checks every record and names every record that breaks the rule.
+tasks = every(data.TASKS, name=lambda t: t["code"])
+projects = every(data.PROJECTS, name=lambda p: p["code"])
+# A stage is checked with its project: (project, stage) pairs.
+stages = every(STAGES, name=lambda pair: f"{pair[0]['code']}-{pair[1]['stage']}")
 
 
 def _section_bounds() -> dict[int, tuple[int, int]]:
@@ -104,8 +104,9 @@ def test_the_plan_has_four_sections_numbered_one_to_four() -> None:
     assert [n for n, _title in data.SECTIONS] == [1, 2, 3, 4]
 
 
-@pytest.mark.parametrize(("number", "title"), data.SECTIONS)
-def test_every_section_title_is_worded_as_its_heading_in_the_plan(number: int, title: str) -> None:
+@every(data.SECTIONS, name=lambda section: f"({NUMERALS[section[0]]}){section[1]}")
+def test_every_section_title_is_worded_as_its_heading_in_the_plan(section: tuple) -> None:
+    number, title = section
     assert f"({NUMERALS[number]}){title}。" in PLAN
 
 
@@ -114,7 +115,7 @@ def test_the_sections_appear_in_order_in_the_plan() -> None:
     assert starts == sorted(starts)
 
 
-@pytest.mark.parametrize("number", [n for n, _title in data.SECTIONS])
+@every([n for n, _title in data.SECTIONS], name=str)
 def test_every_section_has_at_least_one_task(number: int) -> None:
     assert any(t["section"] == number for t in data.TASKS)
 
@@ -309,21 +310,22 @@ def test_stages_are_in_pipeline_order_without_repeats(project: dict) -> None:
 
 
 @stages
-def test_every_stage_has_exactly_the_agreed_keys_and_a_known_stage(
-    project: dict, stage: dict
-) -> None:
+def test_every_stage_has_exactly_the_agreed_keys_and_a_known_stage(pair: tuple[dict, dict]) -> None:
+    _project, stage = pair
     assert set(stage) == STAGE_KEYS
     assert stage["stage"] in STAGE_ORDER
 
 
 @stages
-def test_every_stage_quote_occurs_verbatim_in_the_2023_summary(project: dict, stage: dict) -> None:
+def test_every_stage_quote_occurs_verbatim_in_the_2023_summary(pair: tuple[dict, dict]) -> None:
+    _project, stage = pair
     assert stage["quote"]
     assert stage["quote"] in SUMMARY
 
 
 @stages
-def test_every_stage_quantity_occurs_in_its_quote_with_its_unit(project: dict, stage: dict) -> None:
+def test_every_stage_quantity_occurs_in_its_quote_with_its_unit(pair: tuple[dict, dict]) -> None:
+    _project, stage = pair
     for quantity_key, unit_key in (("quantity", "unit"), ("extra_quantity", "extra_unit")):
         quantity, unit = stage[quantity_key], stage[unit_key]
         assert (quantity is None) == (unit is None), quantity_key
@@ -334,7 +336,8 @@ def test_every_stage_quantity_occurs_in_its_quote_with_its_unit(project: dict, s
 
 
 @stages
-def test_an_extra_quantity_comes_only_with_a_main_quantity(project: dict, stage: dict) -> None:
+def test_an_extra_quantity_comes_only_with_a_main_quantity(pair: tuple[dict, dict]) -> None:
+    _project, stage = pair
     if stage["extra_quantity"] is not None:
         assert stage["quantity"] is not None
 
