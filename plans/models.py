@@ -383,7 +383,13 @@ class Task(VersionedModel):
     def quantity_label(self) -> str:
         if self.quantity is None:
             return ""
-        text = f"{self.quantity.normalize():f}{self.get_unit_display()}"
+        # The unit's label from the enum: get_unit_display() rebuilds the translated choices
+        # map on every call, and the dashboard asks for the label of hundreds of tasks.
+        try:
+            unit = str(Unit(self.unit).label)
+        except ValueError:
+            unit = self.unit
+        text = f"{self.quantity.normalize():f}{unit}"
         return f"{text}以上" if self.at_least else text
 
 
