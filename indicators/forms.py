@@ -21,6 +21,7 @@ from accounts.models import Office, User
 from indicators import metrics, periods
 from indicators.models import Figure, Indicator, Unit
 from indicators.selectors import ReportRow
+from indicators.services import FigureEntry
 from xiage.versioning import VersionField
 
 _NUMBER_RE = re.compile(r"^[+-]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$")
@@ -151,6 +152,18 @@ class ReportPeriodForm(forms.Form):
         return year, month
 
 
+def figure_entry(indicator: Indicator, data: dict[str, Any], version: int | None) -> FigureEntry:
+    """What a cleaned figure form says for one indicator, as the services take it: the one
+    place a FigureEntry is made from a form (the monthly report, the import, the admin)."""
+    return FigureEntry(
+        indicator=indicator,
+        value=data["value"],
+        growth=data["growth"],
+        note=data["note"],
+        expected_version=version,
+    )
+
+
 class FigureRowForm(forms.Form):
     value = forms.CharField(label=gettext_lazy("本期数"), required=False, max_length=40)
     growth = forms.CharField(label=gettext_lazy("同比增长（%）"), required=False, max_length=20)
@@ -192,6 +205,11 @@ class FigureRowForm(forms.Form):
     @property
     def indicator(self) -> Indicator:
         return self.row.indicator
+
+    def entry(self) -> FigureEntry:
+        """The row as saved; the version when the page (or template) was opened, or None (no
+        check) when none was posted."""
+        return figure_entry(self.indicator, self.cleaned_data, self.cleaned_data.get("version"))
 
     def clean_value(self) -> Decimal | None:
         raw = self.cleaned_data["value"]
@@ -288,6 +306,11 @@ class FigureAdminForm(forms.ModelForm):
             self.fields["indicator"].queryset = Indicator.objects.active().filter(
                 office__in=permissions.writable_offices(user)
             )
+
+    def entry(self, indicator: Indicator, *, change: bool) -> FigureEntry:
+        """The figure as saved: a new one expects none stored (version 0)."""
+        version = self.cleaned_data.get("version") if change else 0
+        return figure_entry(indicator, self.cleaned_data, version)
 
     def clean_value(self) -> Decimal:
         return parse_number(self.cleaned_data["value"])

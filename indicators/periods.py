@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from datetime import date
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 _PERIOD_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years a period or an export may name
 
 
 class PeriodError(ValueError):
@@ -20,7 +22,7 @@ def parse_period(text: str) -> tuple[int, int]:
     if not match:
         raise PeriodError(_("月份格式应为“年-月”，例如 2024-09。"))
     year, month = int(match.group(1)), int(match.group(2))
-    if not 1 <= month <= 12 or not 2000 <= year <= 2100:
+    if not 1 <= month <= 12 or not FIRST_YEAR <= year <= LAST_YEAR:
         raise PeriodError(_("月份“%(text)s”不存在。") % {"text": text})
     return year, month
 
@@ -61,3 +63,31 @@ def reporting_period(on: date | None = None) -> tuple[int, int]:
 def is_past_reporting(year: int, month: int, on: date | None = None) -> bool:
     """True for a month older than the one being reported: a change to it is a revision."""
     return (year, month) < reporting_period(on)
+
+
+
+def period_from_query(
+    query: Mapping[str, str], latest: Callable[[], tuple[int, int]], key: str = "period"
+) -> tuple[int, int, str]:
+    """(year, month, message) for ?period=YYYY-MM: the period asked for, or `latest()` with a
+    Chinese message for a bad or future one (no message when none was asked for)."""
+    raw = (query.get(key) or "").strip()
+    if not raw:
+        return (*latest(), "")
+    try:
+        year, month = parse_period(raw)
+    except PeriodError as exc:
+        return (*latest(), str(exc))
+    if is_future(year, month):
+        return (*latest(), _("所选月份尚未到来，已显示最近有数据的月份。"))
+    return year, month, ""
+
+
+def year_from_query(query: Mapping[str, str], key: str = "year") -> int:
+    """The year of ?year=: four ASCII digits from FIRST_YEAR to LAST_YEAR, else this year
+    (a full-width or superscript digit, a letter, a huge or negative number: this year)."""
+    raw = (query.get(key) or "").strip()
+    valid = len(raw) == 4 and raw.isascii() and raw.isdigit()
+    if valid and FIRST_YEAR <= int(raw) <= LAST_YEAR:
+        return int(raw)
+    return today().year
