@@ -3,7 +3,6 @@ progress, bulk saves included; it can be read but not edited or reverted."""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal as D
 
 import pytest
@@ -73,17 +72,30 @@ def test_bulk_progress_saves_are_recorded(project_a, task_a, office_a, clerk):
     assert ProgressReport.history.filter(task=task_a).count() == 1
 
 
-def test_the_history_cannot_be_reverted_through_the_admin(admin_client_role, project_a):
-    stage = project_a.stages.get(key="planning")
-    stage.actual_date = date(2024, 1, 5)
-    stage.save()
-    record = project_a.history.first()
-    url = f"/admin/plans/project/{project_a.pk}/history/{record.history_id}/"
-    assert admin_client_role.get(f"/admin/plans/project/{project_a.pk}/history/").status_code == 200
-    response = admin_client_role.post(url, {"name": "改掉"})
+def test_the_history_cannot_be_reverted_through_the_admin(django_app, admin_user, project_a):
+    """An admin posts the project's own change form, renamed, to a past version's page (what a
+    revert would take): refused, and the project keeps its name. Were revert open, the post
+    would save the past version with the new name (302) and both assertions would fail."""
+    project_a.name = "后冯区块（旧名）"
+    project_a.save()
+    project_a.name = "后冯区块"
+    project_a.save()
+    past = project_a.history.order_by("history_date", "history_id")[1]
+    assert past.name == "后冯区块（旧名）"
+    url = f"/admin/plans/project/{project_a.pk}/history/{past.history_id}/"
+    history = django_app.get(f"/admin/plans/project/{project_a.pk}/history/", user=admin_user)
+    assert url in history.text
+    change = django_app.get(f"/admin/plans/project/{project_a.pk}/change/", user=admin_user)
+    form = change.forms["project_form"]
+    form["name"] = "改掉"
+    form["version"] = str(past.version)  # the version the past page shows
+    response = django_app.post(
+        url, params=form.submit_fields(), user=admin_user, expect_errors=True
+    )
     assert response.status_code == 403  # for everyone: tests/security/test_admin_history.py
     project_a.refresh_from_db()
     assert project_a.name == "后冯区块"
+    assert not project_a.history.filter(name="改掉").exists()
 
 
 def test_task_history_is_shown_on_its_page(leader_client, task_a):
