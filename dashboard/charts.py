@@ -18,18 +18,19 @@ from decimal import Decimal
 
 from dashboard.selectors import IndicatorRow, ProjectRow, TaskRow
 from dashboard.templatetags.figures import plain
+from indicators import metrics
 from indicators.models import Indicator
 from plans.models import PlanSection, Target
+from plans.status import StageState, TaskState
 
 FONT = "Microsoft YaHei, PingFang SC, WenQuanYi Micro Hei, Noto Sans CJK SC, sans-serif"
 COLOURS = {"this": "#b42318", "last": "#98a2b3", "target": "#1849a9"}
 STATE_COLOURS = {
-    "done": "#12b76a",
-    "on_time": "#2e90fa",
-    "overdue": "#f04438",
-    "not_started": "#d0d5dd",
+    StageState.DONE: "#12b76a",
+    StageState.ON_TIME: "#2e90fa",
+    StageState.OVERDUE: "#f04438",
+    StageState.NOT_STARTED: "#d0d5dd",
 }
-STATE_LABELS = {"done": "已完成", "on_time": "按计划", "overdue": "已逾期", "not_started": "未排期"}
 
 
 def _layout(title: str, **extra: object) -> dict:
@@ -158,12 +159,12 @@ def _hover(indicator: Indicator, series: str) -> str:
 def target_path_values(
     target: Target | None, last_year: dict[int, Decimal]
 ) -> list[Decimal | None] | None:
-    """The straight path to an amount target (target × month/12), or, for a growth target,
+    """The straight path to an amount target (metrics.target_to_date), or, for a growth target,
     last year's path raised by the target growth. None where a path makes no sense."""
     if target is None or target.value is None:
         return None
     if target.kind in (Target.Kind.AMOUNT, Target.Kind.FLOOR):
-        return [target.value * month / 12 for month in range(1, 13)]
+        return [metrics.target_to_date(target.value, month) for month in range(1, 13)]
     if target.kind == Target.Kind.GROWTH:
         factor = 1 + target.value / 100
         return [last_year[month] * factor if month in last_year else None for month in range(1, 13)]
@@ -224,7 +225,7 @@ def project_gantt(projects: list[ProjectRow], today: date) -> Figure:
         figure["data"].append(
             dict(
                 type="bar",
-                name=STATE_LABELS[state],
+                name=str(StageState(state).label),
                 x=bucket["x"],
                 base=bucket["base"],
                 y=bucket["y"],
@@ -276,7 +277,7 @@ def _gantt_bars(projects: list[ProjectRow]) -> list[_GanttBar]:
             end = cell.stage.actual_date or cell.stage.planned_date
             if end is None:
                 continue
-            text = f"{cell.stage.name}（{STATE_LABELS[cell.state]}，{end}）"
+            text = f"{cell.stage.name}（{cell.label}，{end}）"
             bars.append(
                 _GanttBar(
                     row.project.name, cell.state, start or end - timedelta(days=30), end, text
@@ -297,16 +298,27 @@ def gantt_table(projects: list[ProjectRow], today: date) -> ChartTable:
     return ChartTable(caption, ["项目", "阶段（状态，日期）"], rows, numeric=False)
 
 
-TASK_STATES = ["正常推进", "滞后", "未报进展"]
+TASK_STATES = list(TaskState)
+TASK_COLOURS = {
+    TaskState.DONE: "#027a48",
+    TaskState.AHEAD: "#12b76a",
+    TaskState.ON_PACE: "#2e90fa",
+    TaskState.BEHIND: "#f04438",
+    TaskState.NOT_FILLED: "#d0d5dd",
+}
 
 
 def _task_counts(
     tasks: list[TaskRow], sections: list[PlanSection]
-) -> tuple[list[str], dict[str, list[int]]]:
+) -> tuple[list[str], dict[TaskState, list[int]]]:
     labels = [f"（{_numeral(section.number)}）{section.title[:6]}" for section in sections]
     counts = {
         state: [
-            sum(1 for row in tasks if row.task.section_id == section.pk and row.state == state)
+            sum(
+                1
+                for row in tasks
+                if row.task.section_id == section.pk and row.progress.state == state
+            )
             for section in sections
         ]
         for state in TASK_STATES
@@ -321,12 +333,12 @@ def tasks_table(tasks: list[TaskRow], sections: list[PlanSection]) -> ChartTable
         (label, [str(counts[state][index]) for state in TASK_STATES])
         for index, label in enumerate(labels)
     ]
-    return ChartTable("工作任务进展（按板块，项）", ["板块", *TASK_STATES], rows)
+    headers = ["板块", *(str(state.label) for state in TASK_STATES)]
+    return ChartTable("工作任务进展（按板块，项）", headers, rows)
 
 
 def tasks_by_section(tasks: list[TaskRow], sections: list[PlanSection]) -> Figure:
     """How many tasks of each plan section are on track, behind, or not reported."""
-    colours = {"正常推进": "#12b76a", "滞后": "#f04438", "未报进展": "#d0d5dd"}
     labels, all_counts = _task_counts(tasks, sections)
     figure = _figure(_layout("工作任务进展（按板块）", barmode="stack"))
     for state in TASK_STATES:
@@ -334,11 +346,11 @@ def tasks_by_section(tasks: list[TaskRow], sections: list[PlanSection]) -> Figur
         figure["data"].append(
             dict(
                 type="bar",
-                name=state,
+                name=str(state.label),
                 x=[label(text) for text in labels],
                 y=counts,
-                marker={"color": colours[state]},
-                hovertemplate=f"%{{x}}：%{{y}}项<extra>{state}</extra>",
+                marker={"color": TASK_COLOURS[state]},
+                hovertemplate=f"%{{x}}：%{{y}}项<extra>{state.label}</extra>",
             )
         )
     _axis(figure, "yaxis", title={"text": "任务数（项）"}, dtick=1 if len(tasks) < 12 else None)

@@ -15,11 +15,43 @@ def round2(value: Decimal) -> Decimal:
     return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
-def time_progress(month: int) -> Decimal:
-    """时序进度: share of the year elapsed at the end of `month` (September: 75.00)."""
+def time_share(month: int) -> Decimal:
+    """The share of the year elapsed at the end of `month`, unrounded (September: 0.75).
+
+    The one place the year is divided into twelfths: 时序进度 is this in %, and a target's
+    straight path (the charts' 目标进度) is the target times this."""
     if not 1 <= month <= 12:
         raise ValueError(f"month must be 1-12, got {month}")
-    return round2(Decimal(month) * HUNDRED / 12)
+    return Decimal(month) / 12
+
+
+def time_progress(month: int) -> Decimal:
+    """时序进度: share of the year elapsed at the end of `month` (September: 75.00)."""
+    return round2(time_share(month) * HUNDRED)
+
+
+def target_to_date(target: Decimal, month: int) -> Decimal:
+    """What an annual amount target asks for by the end of `month` on a straight path."""
+    return target * time_share(month)
+
+
+def pace(elapsed_months: int, total_months: int) -> Decimal:
+    """序时 of a span that is not the calendar year: `elapsed` of `total` months, in % (two
+    places); 100 once the span is over. A year-end span is exactly 时序进度."""
+    if total_months <= 0 or elapsed_months >= total_months:
+        return HUNDRED
+    return round2(Decimal(elapsed_months) * HUNDRED / total_months)
+
+
+def pace_status(rate: Decimal | None, expected: Decimal | None) -> int | None:
+    """Compare a shown (rounded) rate with its shown 序时: 1 ahead, 0 on pace, -1 behind.
+
+    Both sides are the two-place numbers people read, so a rate shown as 75.00% against a
+    序时 of 75.00% is on pace whatever the digits behind it were."""
+    if rate is None or expected is None:
+        return None
+    rate, expected = round2(rate), round2(expected)
+    return (rate > expected) - (rate < expected)
 
 
 def completion_rate(actual: Decimal | None, target: Decimal | None) -> Decimal | None:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts import audit, permissions
 from accounts.models import Office, User
-from indicators import periods
+from indicators import glossary, periods
 from indicators.models import MonthReview, MonthReviewEvent
 from xiage.validators import validate_storable_text
 
@@ -259,11 +259,15 @@ def month_reopen(
 class ReportState(models.TextChoices):
     """Where an office's month stands. The words are said here and only printed elsewhere."""
 
-    NOT_STARTED = "not_started", gettext_lazy("未填报")
+    NOT_STARTED = "not_started", glossary.NOT_SUBMITTED
     DRAFT = "draft", gettext_lazy("草稿")
     SUBMITTED = "submitted", gettext_lazy("已报送")
     RETURNED = "returned", gettext_lazy("已退回")
     REVIEWED = "reviewed", gettext_lazy("已审核")
+
+    @property
+    def tone(self) -> str:
+        return REPORT_TONES[self]
 
 
 REPORT_TONES: dict[str, str] = {
@@ -381,7 +385,7 @@ def office_report(
 ) -> OfficeReport:
     """The state of an office's month from its review record and whether anything is entered.
 
-    No review record (or a draft one) is 未填报 until a figure or a progress report exists
+    No review record (or a draft one) is 未报送 until a figure or a progress report exists
     for the month, then 草稿. Late: past the due day and not submitted, or submitted after it.
     """
     if review_state in (None, ReportState.DRAFT):

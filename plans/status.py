@@ -1,7 +1,10 @@
-"""Where a target, a stage, a project's investment or a task stands: one function each.
+"""Where a target, a stage, a task, a 督办 item or a project's investment stands: one
+function each, and every status word of the product as an enum with its tone.
 
-Used by the dashboard, exports, reports and admin alike; templates never recompute these.
-Statuses are said in words (Status.label); `tone` is only a second signal for colour.
+Used by the dashboard, exports, the briefing, charts and admin alike; they print `.label` and
+`.tone` and never decide a status themselves. The words are indicators.glossary's; the numbers
+(时序进度, 完成率, gaps, paces) are indicators.metrics'. Statuses are said in words (`label`);
+`tone` ('good', 'bad', 'neutral') is only a second signal, for colour.
 """
 
 from __future__ import annotations
@@ -12,8 +15,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
+from indicators import glossary as words
 from indicators import metrics
 from indicators.models import Indicator, Kind
 
@@ -27,19 +30,27 @@ HUNDRED = Decimal(100)
 
 
 class Status(models.TextChoices):
-    AHEAD = "ahead", _("超序时")
-    BEHIND = "behind", _("滞后")
-    ABOVE = "above", _("高于目标增速")
-    BELOW = "below", _("低于目标增速")
-    MET = "met", _("已达标")
-    NOT_MET = "not_met", _("未达标")
-    DONE = "done", _("已完成")
-    NOT_DONE = "not_done", _("未完成")
-    NO_DATA = "no_data", _("未填报")
-    NO_TARGET = "no_target", _("无目标")
+    """An indicator against its annual target."""
+
+    AHEAD = "ahead", words.AHEAD
+    ON_PACE = "on_pace", words.ON_PACE
+    BEHIND = "behind", words.BEHIND
+    ABOVE = "above", words.ABOVE
+    BELOW = "below", words.BELOW
+    MET = "met", words.MET
+    NOT_MET = "not_met", words.NOT_MET
+    DONE = "done", words.DONE
+    NOT_DONE = "not_done", words.NOT_DONE
+    NO_DATA = "no_data", words.NOT_FILLED
+    NO_GROWTH = "no_growth", words.NO_GROWTH
+    NO_TARGET = "no_target", words.NO_TARGET
+
+    @property
+    def tone(self) -> str:
+        return tone(self)
 
 
-GOOD = frozenset({Status.AHEAD, Status.ABOVE, Status.MET, Status.DONE})
+GOOD = frozenset({Status.AHEAD, Status.ON_PACE, Status.ABOVE, Status.MET, Status.DONE})
 BAD = frozenset({Status.BEHIND, Status.BELOW, Status.NOT_MET})
 
 
@@ -50,6 +61,47 @@ def tone(status: Status) -> str:
     if status in BAD:
         return "bad"
     return "neutral"
+
+
+class TaskState(models.TextChoices):
+    """A work task's month: its progress against its straight path to the deadline."""
+
+    DONE = "done", words.DONE
+    AHEAD = "ahead", words.AHEAD
+    ON_PACE = "on_pace", words.ON_PACE
+    BEHIND = "behind", words.BEHIND
+    NOT_FILLED = "not_filled", words.NOT_FILLED
+
+    @property
+    def tone(self) -> str:
+        if self in (TaskState.DONE, TaskState.AHEAD, TaskState.ON_PACE):
+            return "good"
+        return "bad" if self == TaskState.BEHIND else "neutral"
+
+
+class StageState(models.TextChoices):
+    """A project stage on a day. The values are the board's cell classes."""
+
+    DONE = "done", words.DONE
+    OVERDUE = "overdue", words.OVERDUE
+    ON_TIME = "on_time", words.ON_SCHEDULE
+    NOT_STARTED = "not_started", words.UNSCHEDULED
+
+    @property
+    def tone(self) -> str:
+        return {"done": "good", "overdue": "bad"}.get(self.value, "neutral")
+
+
+class ItemState(models.TextChoices):
+    """A 督办 item on a day."""
+
+    OVERDUE = "overdue", words.OVERDUE
+    IN_HAND = "in_hand", words.IN_HAND
+    RESOLVED = "resolved", words.RESOLVED
+
+    @property
+    def tone(self) -> str:
+        return {"overdue": "bad", "resolved": "good"}.get(self.value, "neutral")
 
 
 @dataclass(frozen=True)
@@ -69,6 +121,32 @@ class TargetProgress:
     def tone(self) -> str:
         return tone(self.status)
 
+    @property
+    def gap_label(self) -> str:
+        """The gap in words: 超序时7.61个百分点 / 落后序时25.00个百分点 / 按序时, 高于目标增速
+        5.00个百分点 …; for a target judged on its own (a stock's), 优于/未达年度目标 …"""
+        gap = self.gap
+        if gap is None:
+            return words.EMPTY
+        if self.status in (Status.ABOVE, Status.BELOW):
+            return words.growth_gap_phrase(gap)
+        if self.time_progress is not None:
+            return words.gap_phrase(gap)
+        return words.target_gap_phrase(gap)
+
+
+class Mark(models.TextChoices):
+    """What a figure or target carries beside its number; `css` is the tag's class."""
+
+    DEMO = "demo", words.DEMO_DATA
+    REVISED = "revised", words.REVISED
+    UNREVIEWED = "unreviewed", words.UNREVIEWED
+    DEMO_TARGET = "demo_target", words.DEMO_TARGET
+
+    @property
+    def css(self) -> str:
+        return "demo" if self in (Mark.DEMO, Mark.DEMO_TARGET) else self.value
+
 
 def target_progress(
     *,
@@ -84,29 +162,73 @@ def target_progress(
 ) -> TargetProgress:
     """An indicator's standing against its annual target at the end of (year, month).
 
+    - no figure for the period: 未填报 (whatever the target, a milestone's aside).
     - amount (完成X): completion rate = value / target; a year-to-date figure is 超序时 when
-      the rate reaches time progress (month / 12), 滞后 otherwise; a stock or a monthly
-      figure is 已达标 / 未达标 against the target itself. Lower-is-better indicators count
-      the other way: using less than time progress of a ceiling is ahead; a ceiling of zero
-      (0事故) is met only by zero.
+      the rate is above time progress, 按序时 when equal (both as shown, two places), 滞后
+      below; a stock or a monthly figure is 已达标 / 未达标 against the target itself.
+      Lower-is-better indicators count the other way: using less than time progress of a
+      ceiling is ahead; a ceiling of zero (0事故) is met only by zero.
     - growth (增长X%): the published growth (or, failing that, the computed one, flagged)
-      against the target growth, in points.
+      against the target growth, in points; 无同比数据 when there is no growth to compare.
     - floor (X以上): 已达标 once reached, otherwise as an amount against time progress.
     - milestone: 已完成 once achieved by the period's end.
+
+    时序进度 is given only for a year-to-date indicator (a stock or a month's figure has none),
+    or where the decision was made against it.
     """
+    result = _target_progress(
+        indicator=indicator,
+        target_kind=target_kind,
+        target_value=target_value,
+        achieved_on=achieved_on,
+        month=month,
+        year=year,
+        value=value,
+        official_growth=official_growth,
+        last_year_value=last_year_value,
+    )
+    if indicator.is_cumulative or result.status in TIME_STATUSES:
+        return result
+    return TargetProgress(
+        result.status,
+        result.completion_rate,
+        None,
+        result.gap,
+        result.growth,
+        result.growth_is_official,
+    )
+
+
+TIME_STATUSES = frozenset({Status.AHEAD, Status.ON_PACE, Status.BEHIND})
+
+
+def _target_progress(
+    *,
+    indicator: Indicator,
+    target_kind: str | None,
+    target_value: Decimal | None,
+    achieved_on: date | None,
+    month: int,
+    year: int,
+    value: Decimal | None,
+    official_growth: Decimal | None,
+    last_year_value: Decimal | None,
+) -> TargetProgress:
     from plans.models import Target
 
     progress = metrics.time_progress(month)
-    if target_kind is None:
-        return TargetProgress(Status.NO_TARGET, time_progress=progress)
     if target_kind == Target.Kind.MILESTONE:
         period_end = _month_end(year, month)
         done = achieved_on is not None and achieved_on <= period_end
         return TargetProgress(Status.DONE if done else Status.NOT_DONE, time_progress=progress)
+    if value is None:
+        return TargetProgress(Status.NO_DATA, time_progress=progress)
+    if target_kind is None or target_value is None:
+        return TargetProgress(Status.NO_TARGET, time_progress=progress)
     if target_kind == Target.Kind.GROWTH:
         growth, official = metrics.shown_growth(official_growth, value, last_year_value)
-        if growth is None or target_value is None:
-            return TargetProgress(Status.NO_DATA, time_progress=progress)
+        if growth is None:
+            return TargetProgress(Status.NO_GROWTH, time_progress=progress)
         gap = growth - target_value if not indicator.lower_is_better else target_value - growth
         return TargetProgress(
             Status.ABOVE if gap >= 0 else Status.BELOW,
@@ -115,12 +237,15 @@ def target_progress(
             growth=growth,
             growth_is_official=official,
         )
-    if value is None or target_value is None:
-        return TargetProgress(Status.NO_DATA, time_progress=progress)
     rate = metrics.completion_rate(value, target_value)
     if target_kind == Target.Kind.FLOOR:
         if value >= target_value:
-            return TargetProgress(Status.MET, rate, progress, metrics.gap_points(rate, progress))
+            if indicator.is_cumulative:
+                return TargetProgress(
+                    Status.MET, rate, progress, metrics.gap_points(rate, progress)
+                )
+            gap = metrics.round2(rate - HUNDRED) if rate is not None else None
+            return TargetProgress(Status.MET, rate, None, gap)
         return _against_time(rate, progress)
     # amount
     if indicator.lower_is_better:
@@ -130,7 +255,7 @@ def target_progress(
         if indicator.kind != Kind.YTD:
             return TargetProgress(Status.MET, rate, None, metrics.round2(HUNDRED - rate))
         gap = metrics.gap_points(progress, rate)  # below the time share of the ceiling is good
-        return TargetProgress(Status.AHEAD if gap >= 0 else Status.BEHIND, rate, progress, gap)
+        return TargetProgress(_by_gap(gap), rate, progress, gap)
     if indicator.kind != Kind.YTD:
         met = value >= target_value
         gap = metrics.round2(rate - HUNDRED) if rate is not None else None
@@ -140,20 +265,50 @@ def target_progress(
     return _against_time(rate, progress)
 
 
+def _by_gap(gap: Decimal) -> Status:
+    if gap > 0:
+        return Status.AHEAD
+    return Status.ON_PACE if gap == 0 else Status.BEHIND
+
+
 def _against_time(rate: Decimal | None, progress: Decimal) -> TargetProgress:
     gap = metrics.gap_points(rate, progress)
     if gap is None:
         return TargetProgress(Status.NO_DATA, rate, progress)
-    return TargetProgress(Status.AHEAD if gap >= 0 else Status.BEHIND, rate, progress, gap)
+    return TargetProgress(_by_gap(gap), rate, progress, gap)
 
 
 def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+def judged_on(year: int, month: int, today: date) -> date:
+    """The day a period's stages are judged: its last day, or today while it runs. A view of
+    September does not call a stage late that fell due in November."""
+    return min(today, _month_end(year, month))
+
+
 def stage_is_overdue(*, planned_date: date | None, completed: bool, on: date) -> bool:
     """A stage is overdue when its planned date has passed and it is not done."""
     return planned_date is not None and not completed and planned_date < on
+
+
+def stage_state(*, planned_date: date | None, completed: bool, on: date) -> StageState:
+    """已完成, 已逾期, 按计划 (planned, not yet due) or 未排期 (no plan)."""
+    if completed:
+        return StageState.DONE
+    if stage_is_overdue(planned_date=planned_date, completed=False, on=on):
+        return StageState.OVERDUE
+    if planned_date is not None:
+        return StageState.ON_TIME
+    return StageState.NOT_STARTED
+
+
+def item_state(*, resolved: bool, due_date: date, on: date) -> ItemState:
+    """A 督办 item: 已办结, 已逾期 (open past its due day) or 办理中."""
+    if resolved:
+        return ItemState.RESOLVED
+    return ItemState.OVERDUE if due_date < on else ItemState.IN_HAND
 
 
 def investment_gap(
@@ -166,13 +321,6 @@ def investment_gap(
     return metrics.gap_points(rate, metrics.time_progress(month))
 
 
-def investment_is_behind(
-    *, investment_ytd: Decimal | None, planned: Decimal | None, month: int
-) -> bool:
-    gap = investment_gap(investment_ytd=investment_ytd, planned=planned, month=month)
-    return gap is not None and gap < 0
-
-
 def task_expected_share(*, deadline: date, year: int, month: int) -> Decimal:
     """Share of a task's quantity due by the end of (year, month), on a straight path from
     January to the deadline's month (a year-end task follows time progress exactly)."""
@@ -182,7 +330,58 @@ def task_expected_share(*, deadline: date, year: int, month: int) -> Decimal:
         months_to_deadline = 12 * (deadline.year - year) + deadline.month
     else:
         months_to_deadline = deadline.month
-    return metrics.round2(Decimal(month) * HUNDRED / months_to_deadline)
+    return metrics.pace(month, months_to_deadline)
+
+
+@dataclass(frozen=True)
+class TaskProgress:
+    state: TaskState
+    rate: Decimal | None = None  # % of the quantity done (or the 形象进度 of a milestone)
+    expected: Decimal | None = None  # 序时应完成, %
+
+    @property
+    def label(self) -> str:
+        return str(self.state.label)
+
+    @property
+    def tone(self) -> str:
+        return self.state.tone
+
+    @property
+    def behind(self) -> bool:
+        return self.state == TaskState.BEHIND
+
+
+def task_progress(
+    *,
+    reported: bool,
+    quantity: Decimal | None,
+    done: Decimal | None,
+    percent_done: Decimal | None,
+    deadline: date,
+    year: int,
+    month: int,
+) -> TaskProgress:
+    """A task's month: 未填报 without a report; otherwise its rate (quantity done / quantity,
+    or the 形象进度 of a milestone, two places as shown) against the share due by now:
+    超序时, 按序时 (equal as shown: 974.99 of 1300 亩 in September is 75.00% of 75.00%) or
+    滞后; 已完成 once all is done. A report with no number to compare is 按序时 (it is not
+    called late on nothing)."""
+    if not reported:
+        return TaskProgress(TaskState.NOT_FILLED)
+    expected = task_expected_share(deadline=deadline, year=year, month=month)
+    if quantity is not None and quantity > 0:
+        rate = metrics.completion_rate(done, quantity)
+    else:
+        rate = metrics.round2(percent_done) if percent_done is not None else None
+    if rate is None:
+        return TaskProgress(TaskState.ON_PACE, None, expected)
+    if rate >= HUNDRED:
+        return TaskProgress(TaskState.DONE, rate, expected)
+    state = {1: TaskState.AHEAD, 0: TaskState.ON_PACE, -1: TaskState.BEHIND}[
+        metrics.pace_status(rate, expected) or 0
+    ]
+    return TaskProgress(state, rate, expected)
 
 
 def task_is_behind(
@@ -195,23 +394,31 @@ def task_is_behind(
     month: int,
 ) -> bool:
     """Behind when the reported quantity (or % for a milestone) trails the straight path."""
-    share = task_expected_share(deadline=deadline, year=year, month=month)
-    if quantity is not None and quantity > 0:
-        if done is None:
-            return False
-        return done * HUNDRED / quantity < share
-    if percent_done is None:
-        return False
-    return percent_done < share
+    return task_progress(
+        reported=True,
+        quantity=quantity,
+        done=done,
+        percent_done=percent_done,
+        deadline=deadline,
+        year=year,
+        month=month,
+    ).behind
 
 
 __all__ = [
     "FROZEN_REPORT_STATES",
+    "ItemState",
     "OfficeReport",
     "ReportState",
+    "StageState",
     "Status",
     "TargetProgress",
+    "TaskProgress",
+    "TaskState",
+    "item_state",
     "office_report",
+    "stage_state",
     "target_progress",
+    "task_progress",
     "tone",
 ]

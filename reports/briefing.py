@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from dashboard.selectors import IndicatorRow
+from indicators import glossary
 from indicators.models import Category, Kind
 from plans.status import Status
 
@@ -25,8 +26,18 @@ SHORT_DEFINITION = 30
 
 
 def number(value: Decimal) -> str:
-    """A number as the document writes it: 31.30 → 31.3, 100.00 → 100, 20432 ungrouped."""
+    """A count or quantity as the document writes it: 1300.00 → 1300, 974.99, ungrouped."""
     return format(value.normalize(), "f")
+
+
+def figure_text(row: IndicatorRow) -> str:
+    """The period's figure as published: with the indicator's decimals (29.74, 20.00, 430)."""
+    return glossary.published(row.value, row.indicator.decimals)
+
+
+def growth_text(growth: Decimal, official: bool) -> str:
+    """A published growth as published (31.3); a computed one with two decimals (20.00)."""
+    return glossary.published(growth) if official else glossary.two_places(growth)
 
 
 def period_opening(month: int) -> str:
@@ -66,9 +77,9 @@ def growth_phrase(row: IndicatorRow) -> str:
     if growth is None:
         return ""
     if growth > 0:
-        text = _("同比增长%(rate)s%%") % {"rate": number(growth)}
+        text = _("同比增长%(rate)s%%") % {"rate": growth_text(growth, official)}
     elif growth < 0:
-        text = _("同比下降%(rate)s%%") % {"rate": number(-growth)}
+        text = _("同比下降%(rate)s%%") % {"rate": growth_text(-growth, official)}
     else:
         text = _("同比持平")
     if not official:
@@ -81,28 +92,19 @@ def target_phrase(row: IndicatorRow) -> str:
     progress = row.progress
     rate, gap = progress.completion_rate, progress.gap
     lower = row.indicator.lower_is_better
-    if progress.status in (Status.AHEAD, Status.BEHIND) and rate is not None and gap is not None:
+    time_words = (Status.AHEAD, Status.ON_PACE, Status.BEHIND)
+    if progress.status in time_words and rate is not None and gap is not None:
         if lower:
-            share = _("使用年度控制目标的%(rate)s%%") % {"rate": number(rate)}
+            share = _("使用年度控制目标的%(rate)s%%") % {"rate": glossary.two_places(rate)}
         else:
-            share = _("完成年度目标的%(rate)s%%") % {"rate": number(rate)}
-        if gap > 0:
-            where = _("超序时进度%(gap)s个百分点") % {"gap": number(gap)}
-        elif gap < 0:
-            where = _("落后序时进度%(gap)s个百分点") % {"gap": number(-gap)}
-        else:
-            where = _("与序时进度持平")
-        return f"{share}，{where}"
+            share = _("完成年度目标的%(rate)s%%") % {"rate": glossary.two_places(rate)}
+        return f"{share}，{progress.gap_label}"
     if progress.status in (Status.ABOVE, Status.BELOW) and gap is not None:
-        if gap > 0:
-            return _("高于目标增速%(gap)s个百分点") % {"gap": number(gap)}
-        if gap < 0:
-            return _("低于目标增速%(gap)s个百分点") % {"gap": number(-gap)}
-        return _("与目标增速持平")
+        return progress.gap_label
     if progress.status in (Status.MET, Status.NOT_MET):
         said = _("已达到年度目标") if progress.status == Status.MET else _("未达到年度目标")
         if rate is not None and not lower:
-            return _("完成年度目标的%(rate)s%%，") % {"rate": number(rate)} + said
+            return _("完成年度目标的%(rate)s%%，") % {"rate": glossary.two_places(rate)} + said
         return said
     if progress.status in (Status.DONE, Status.NOT_DONE):
         return _("年度目标“%(target)s”%(state)s") % {
@@ -111,7 +113,7 @@ def target_phrase(row: IndicatorRow) -> str:
         }
     reported = row.figure.reported_completion_rate if row.figure is not None else None
     if reported is not None:
-        return _("完成率%(rate)s%%") % {"rate": number(reported)}
+        return _("完成率%(rate)s%%") % {"rate": glossary.two_places(reported)}
     return ""
 
 
@@ -127,7 +129,7 @@ def clause(row: IndicatorRow) -> str:
     """One key indicator in one clause; '' when the period has no figure for it."""
     if row.figure is None or row.value is None:
         return ""
-    text = _lead(row) + number(row.value) + row.indicator.unit_label
+    text = _lead(row) + figure_text(row) + row.indicator.unit_label
     for phrase in (growth_phrase(row), target_phrase(row)):
         if phrase:
             text += "，" + phrase
@@ -166,54 +168,45 @@ EMPTY = "—"
 def table_headers() -> list[str]:
     """Evaluated per request so that the active language applies."""
     return [
-        _("指标"),
-        _("单位"),
-        _("本期数"),
-        _("同比增长（%）"),
-        _("年度目标"),
-        _("完成率（%）"),
-        _("时序进度（%）"),
-        _("差距（百分点）"),
-        _("状态"),
-        _("责任科室"),
+        str(glossary.INDICATOR),
+        str(glossary.UNIT),
+        str(glossary.FIGURE),
+        str(glossary.GROWTH_PCT),
+        str(glossary.TARGET),
+        str(glossary.COMPLETION_PCT),
+        str(glossary.TIME_PROGRESS_PCT),
+        str(glossary.GAP_PTS),
+        str(glossary.STATUS),
+        str(glossary.OFFICE),
         _("备注"),
     ]
-
-
-def _shown(value: Decimal | None) -> str:
-    return EMPTY if value is None else number(value)
 
 
 def table_row(row: IndicatorRow) -> TableRow:
     progress = row.progress
     remarks = list(row.marks)
     growth, official = row.growth
-    growth_text = _shown(growth)
+    shown_growth = EMPTY if growth is None else growth_text(growth, official)
     if growth is not None and not official:
-        growth_text += _("（计算）")
-    completion = _shown(progress.completion_rate)
+        shown_growth += str(glossary.COMPUTED_MARK)
+    completion = glossary.two_places(progress.completion_rate)
     reported = row.figure.reported_completion_rate if row.figure is not None else None
     if progress.completion_rate is None and reported is not None:
-        completion = number(reported)
+        completion = glossary.two_places(reported)
         remarks.append(_("完成率为公布数"))
-    if row.figure is None:
-        state, tone = _("未报送"), "neutral"
-    else:
-        state, tone = progress.label, progress.tone
-    gap = progress.gap
     return TableRow(
         indicator=indicator_wording(row),
         unit=row.indicator.unit_label,
-        value=_shown(row.value),
-        growth=growth_text,
+        value=figure_text(row),
+        growth=shown_growth,
         target=row.target_label or EMPTY,
         completion=completion,
-        time_progress=_shown(progress.time_progress) if row.indicator.is_cumulative else EMPTY,
-        gap=EMPTY if gap is None else ("+" if gap > 0 else "") + number(gap),
-        status=state,
+        time_progress=glossary.two_places(progress.time_progress),
+        gap=glossary.signed_points(progress.gap),
+        status=progress.label,
         office=row.indicator.office.name,
         remarks="、".join(remarks),
-        tone=tone,
+        tone=progress.tone,
     )
 
 
@@ -224,5 +217,6 @@ def demo_notice() -> str:
 def table_note() -> str:
     return _(
         "注：同比增长标“计算”的按上年同期数计算，其余为统计部门公布数；"
-        "完成率＝累计完成÷年度目标；差距＝完成率－时序进度，增速目标为实际增速－目标增速。"
+        "完成率＝累计数÷年度目标；超（+）/落后（−）＝完成率－时序进度（百分点），"
+        "增速目标为同比增长－目标增速；时序进度只用于累计指标。"
     )

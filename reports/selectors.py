@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from dashboard.selectors import Dashboard, IndicatorRow, ProjectRow, StageCell, TaskRow, dashboard
-from indicators import metrics, periods
+from indicators import glossary, metrics, periods
 from plans import status
 from plans.models import ProjectYearPlan, SupervisionItem
 from reports import briefing as words
@@ -48,10 +48,10 @@ class ProjectDelay:
             )
         if self.behind_on_investment:
             found.append(
-                _("年度投资完成%(rate)s%%，落后序时进度%(gap)s个百分点")
+                _("年度投资完成%(rate)s%%，%(gap)s")
                 % {
-                    "rate": words.number(self.investment_rate or Decimal(0)),
-                    "gap": words.number(-(self.investment_gap or Decimal(0))),
+                    "rate": glossary.two_places(self.investment_rate or Decimal(0)),
+                    "gap": glossary.gap_phrase(self.investment_gap or Decimal(0)),
                 }
             )
         return found
@@ -60,7 +60,7 @@ class ProjectDelay:
     def problems(self) -> str:
         report = self.row.report
         if report is None:
-            return _("本月未报送进展")
+            return _("本月未填报进展")
         return report.problems.strip() or _("未填写")
 
     @property
@@ -89,26 +89,29 @@ class ProjectDelay:
 @dataclass
 class TaskDelay:
     row: TaskRow
-    expected_share: Decimal
+
+    @property
+    def expected_share(self) -> Decimal | None:
+        return self.row.progress.expected
 
     @property
     def progress(self) -> str:
-        """完成900/1300亩（69.23%），应完成75% — or the 形象进度 of a milestone."""
-        task, report = self.row.task, self.row.report
+        """完成900/1300亩（69.23%），序时应完成75.00% — or the 形象进度 of a milestone. The
+        rate and the share are the ones the status was decided on (plans.status)."""
+        task, report, progress = self.row.task, self.row.report, self.row.progress
         if report is None:  # pragma: no cover - a task without a report is never behind
             return "—"
-        expected = words.number(self.expected_share)
+        expected = glossary.two_places(progress.expected)
         if task.quantity and report.quantity_done is not None:
-            rate = metrics.completion_rate(report.quantity_done, task.quantity)
             return _("完成%(done)s/%(total)s%(unit)s（%(rate)s%%），序时应完成%(expected)s%%") % {
                 "done": words.number(report.quantity_done),
                 "total": words.number(task.quantity),
                 "unit": task.get_unit_display(),
-                "rate": words.number(rate or Decimal(0)),
+                "rate": glossary.two_places(progress.rate),
                 "expected": expected,
             }
         return _("形象进度%(done)s%%，序时应完成%(expected)s%%") % {
-            "done": words.number(report.percent_done or Decimal(0)),
+            "done": glossary.two_places(progress.rate),
             "expected": expected,
         }
 
@@ -140,7 +143,7 @@ class OpenItem:
     @property
     def line(self) -> str:
         item = self.item
-        return _("%(matter)s（%(subject)s；责任单位：%(office)s；办结时限：%(due)s）") % {
+        return _("%(matter)s（%(subject)s；责任科室：%(office)s；办结时限：%(due)s）") % {
             "matter": " ".join(item.matter.split()),
             "subject": str(item.subject),
             "office": item.office.name,
@@ -214,13 +217,13 @@ class Briefing:
     def projects_summary(self) -> str:
         count = len(self.project_delays)
         if count:
-            text = _("共有%(count)d个重点项目滞后（阶段逾期或年度投资落后于序时进度）：") % {
+            text = _("共有%(count)d个重点项目滞后（阶段逾期或年度投资落后于时序进度）：") % {
                 "count": count
             }
         else:
             text = _("本期无阶段逾期或投资滞后的重点项目。")
         if self.unreported_projects:
-            text += _("另有%(count)d个项目本月未报送进展。") % {"count": self.unreported_projects}
+            text += _("另有%(count)d个项目本月未填报进展。") % {"count": self.unreported_projects}
         return text
 
     @property
@@ -231,7 +234,7 @@ class Briefing:
         else:
             text = _("本期无进度滞后的工作任务。")
         if self.unreported_tasks:
-            text += _("另有%(count)d项任务本月未报送进展。") % {"count": self.unreported_tasks}
+            text += _("另有%(count)d项任务本月未填报进展。") % {"count": self.unreported_tasks}
         return text
 
     @property
@@ -278,7 +281,8 @@ def briefing(user: User, year: int, month: int, *, today: date | None = None) ->
     open today, judged today: what a leader has to chase now.
     """
     today = today or periods.today()
-    data = dashboard(user, year, month, today=min(today, period_end(year, month)))
+    # Stages are judged as the dashboard judges them (plans.status.judged_on).
+    data = dashboard(user, year, month, today=today)
     plans = {
         plan.project_id: plan
         for plan in ProjectYearPlan.objects.filter(
@@ -292,7 +296,7 @@ def briefing(user: User, year: int, month: int, *, today: date | None = None) ->
         invested = row.report.investment_ytd if row.report else None
         delay = ProjectDelay(
             row=row,
-            overdue_stages=[cell for cell in row.cells if cell.state == "overdue"],
+            overdue_stages=[cell for cell in row.cells if cell.state == status.StageState.OVERDUE],
             planned_investment=planned,
             investment_rate=metrics.completion_rate(invested, planned),
             investment_gap=status.investment_gap(
@@ -302,17 +306,10 @@ def briefing(user: User, year: int, month: int, *, today: date | None = None) ->
         )
         if delay.overdue_stages or delay.behind_on_investment:
             project_delays.append(delay)
-    task_delays = [
-        TaskDelay(
-            row=row,
-            expected_share=status.task_expected_share(
-                deadline=row.task.deadline, year=year, month=month
-            ),
-        )
-        for row in data.tasks
-        if row.behind
+    task_delays = [TaskDelay(row=row) for row in data.tasks if row.behind]
+    open_items = [
+        OpenItem(item, state == status.ItemState.OVERDUE) for item, state in data.open_item_rows
     ]
-    open_items = [OpenItem(item, item.is_overdue(today)) for item in data.open_items]
     return Briefing(
         data=data,
         today=today,

@@ -14,6 +14,7 @@ from decimal import Decimal as D
 
 from dashboard import charts
 from dashboard.selectors import IndicatorRow, ProjectRow, StageCell, TaskRow
+from plans.status import StageState, TaskProgress, TaskState
 from indicators.models import Figure, Indicator
 from plans.models import PlanSection, Project, Stage, Target, Task
 
@@ -49,7 +50,7 @@ def figures() -> dict[str, charts.Figure]:
     )
     project = Project(name=PROJECT)
     stage = Stage(name="<i>土地</i>", planned_date=date(2024, 6, 30))
-    projects = [ProjectRow(project=project, cells=[StageCell(stage, "overdue")], report=None)]
+    projects = [ProjectRow(project=project, cells=[StageCell(stage, StageState.OVERDUE)], report=None)]
     section = PlanSection(pk=1, number=1, title=SECTION)
     task = Task(title="<br>朱溪港", section=section)
     target = Target(kind=Target.Kind.AMOUNT, value=D("36"))
@@ -58,7 +59,7 @@ def figures() -> dict[str, charts.Figure]:
         "path": charts.cumulative_path(indicator, 2024, series, target),
         "growth": charts.growth_by_indicator([row]),
         "gantt": charts.project_gantt(projects, date(2024, 10, 15)),
-        "tasks": charts.tasks_by_section([TaskRow(task, None, False)], [section]),
+        "tasks": charts.tasks_by_section([TaskRow(task, None, TaskProgress(TaskState.NOT_FILLED))], [section]),
     }
 
 
@@ -94,7 +95,7 @@ def test_the_tables_beside_the_charts_keep_the_names_as_typed() -> None:
     project = Project(name=PROJECT)
     stage = Stage(name="土地", planned_date=date(2024, 6, 30))
     table = charts.gantt_table(
-        [ProjectRow(project=project, cells=[StageCell(stage, "done")], report=None)],
+        [ProjectRow(project=project, cells=[StageCell(stage, StageState.DONE)], report=None)],
         date(2024, 10, 15),
     )
     assert table.rows == [(PROJECT, ["土地（已完成，2024-06-30）"])]

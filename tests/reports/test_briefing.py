@@ -84,7 +84,7 @@ def test_an_indicator_without_a_figure_is_left_out_of_the_paragraph_and_unreport
     response = leader_client.get(URL, {"period": "2023-09"})
     assert "限上批发业商品销售额" not in paragraph_of(response)  # the document gives 1-10月
     table = {line.indicator: line for line in response.context["briefing"].table}
-    assert table["限上批发业商品销售额"].status == "未报送"
+    assert table["限上批发业商品销售额"].status == "未填报"  # as the dashboard says it
     assert table["规上工业产值"].value == "29.74"
     assert table["规上工业产值"].growth == "31.3"
     assert table["工业性投资（不含比亚迪）"].completion == "93.63"
@@ -98,7 +98,7 @@ def test_an_indicator_without_a_figure_is_left_out_of_the_paragraph_and_unreport
 def test_a_target_ahead_of_time_progress_is_said_in_points(leader_client, town_data):
     text = paragraph_of(leader_client.get(URL, {"period": "2024-09"}))
     assert (
-        "全镇实现规上工业产值29.74亿元，同比增长31.3%，完成年度目标的82.61%，超序时进度7.61个百分点；"
+        "全镇实现规上工业产值29.74亿元，同比增长31.3%，完成年度目标的82.61%，超序时7.61个百分点；"
         in text
     )
 
@@ -106,21 +106,25 @@ def test_a_target_ahead_of_time_progress_is_said_in_points(leader_client, town_d
 def test_a_target_behind_time_progress_is_said_in_points(leader_client, town_data):
     text = paragraph_of(leader_client.get(URL, {"period": "2024-09"}))
     assert (
-        "全镇完成固定资产投资20亿元，完成年度目标的50%，落后序时进度25个百分点（演示数据）" in text
+        "全镇完成固定资产投资20.00亿元，完成年度目标的50.00%，落后序时25.00个百分点（演示数据）"
+        in text
     )
 
 
 def test_a_computed_growth_is_flagged_and_compared_with_the_target_growth(leader_client, town_data):
     text = paragraph_of(leader_client.get(URL, {"period": "2024-09"}))
     assert (
-        "1-9月，全镇实现规下主营业务收入12亿元，同比增长20%（按上年同期数计算），"
-        "高于目标增速5个百分点；" in text
+        "1-9月，全镇实现规下主营业务收入12.00亿元，同比增长20.00%（按上年同期数计算），"
+        "高于目标增速5.00个百分点；" in text
     )
 
 
 def test_a_fall_is_said_as_a_fall_below_the_target_growth(leader_client, town_data):
     text = paragraph_of(leader_client.get(URL, {"period": "2024-09"}))
-    assert "全镇完成限上社会消费品零售总额0.9亿元，同比下降2.5%，低于目标增速10.5个百分点。" in text
+    assert (
+        "全镇完成限上社会消费品零售总额0.90亿元，同比下降2.5%，低于目标增速10.50个百分点。"
+        in text
+    )
 
 
 def test_demo_figures_are_labelled_in_the_text_and_announced_at_the_top(leader_client, town_data):
@@ -171,10 +175,10 @@ def test_the_table_lists_the_key_indicators_with_the_tables_headers(leader_clien
         "36亿元",
         "82.61",
     )
-    assert (output.time_progress, output.gap, output.status) == ("75", "+7.61", "超序时")
-    assert lines[0].growth == "20（计算）"
-    assert lines[2].gap == "-25" and lines[2].status == "滞后"
-    assert lines[4].status == "未报送"
+    assert (output.time_progress, output.gap, output.status) == ("75.00", "+7.61", "超序时")
+    assert lines[0].growth == "20.00（计算）"
+    assert lines[2].gap == "-25.00" and lines[2].status == "滞后"
+    assert lines[4].status == "未填报"
     body = response.content.decode()
     assert "下各镇2024年1-9月经济指标完成情况表" in body
     for header in words.table_headers():
@@ -195,13 +199,13 @@ def test_projects_and_tasks_behind_schedule_are_listed_with_their_problems(
         "存在问题：个别农户诉求未达成一致"
     )
     assert lines["张店区块"] == (
-        "张店区块（经济发展办，联系领导：王镇长）：年度投资完成50%，落后序时进度25个百分点。"
+        "张店区块（经济发展办，联系领导：王镇长）：年度投资完成50.00%，落后序时25.00个百分点。"
         "存在问题：施工单位进场延迟"
     )
-    assert "本月未报送进展" in lines["东部农产品交易市场"]
+    assert "本月未填报进展" in lines["东部农产品交易市场"]
     [task] = briefing.task_delays
     assert task.line == (
-        "朱溪港两侧土地征收（经济发展办）：完成900/1300亩（69.23%），序时应完成75%。"
+        "朱溪港两侧土地征收（经济发展办）：完成900/1300亩（69.23%），序时应完成75.00%。"
         "存在问题：资金拨付滞后"
     )
     body = response.content.decode()
@@ -229,7 +233,7 @@ def test_open_supervision_items_are_listed_and_overdue_ones_marked(leader_client
     [entry] = briefing.open_items
     assert entry.overdue
     assert entry.line == (
-        "加快后冯区块政策处理（后冯区块；责任单位：经济发展办；办结时限：2024-09-30）"
+        "加快后冯区块政策处理（后冯区块；责任科室：经济发展办；办结时限：2024-09-30）"
     )
     assert "【已逾期】" in response.content.decode()
 
@@ -310,7 +314,7 @@ def test_the_docx_downloads_and_reads_back(leader_client, town_data):
         "31.3",
         "36亿元",
         "82.61",
-        "75",
+        "75.00",
         "+7.61",
         "超序时",
     ]
