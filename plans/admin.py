@@ -1,28 +1,21 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.http import HttpRequest
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import audit, permissions
+from accounts import permissions
 from accounts.permissions import OfficeScopedAdmin, ScopedAdminMixin, ScopedHistoryAdmin
-from indicators import periods, review
-from indicators import selectors as indicator_selectors
+from indicators import periods
 from indicators.admin import FrozenMonthAdminMixin
-from indicators.excel import XLSX_TYPE
-from indicators.forms import ReportPeriodForm, default_period_data
-from plans import selectors, services
-from plans.excel import plan_workbook
-from plans.forms import ProgressFormSet, SupervisionItemForm
+from plans import services, views
+from plans.forms import SupervisionItemForm
 from plans.models import (
     PlanSection,
     ProgressReport,
@@ -180,25 +173,8 @@ class ProjectAdmin(VersionedAdminMixin, OfficeScopedAdmin, ScopedHistoryAdmin):
         }
 
     def get_urls(self) -> list:
-        return [
-            path(
-                "export/",
-                self.admin_site.admin_view(self.export_view),
-                name="plans_project_export",
-            ),
-            *super().get_urls(),
-        ]
-
-    def export_view(self, request: HttpRequest) -> HttpResponse:
-        """The year's tasks and the projects with their latest progress, as xlsx."""
-        raw = request.GET.get("year", "")
-        valid = raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= 2100
-        year = int(raw) if valid else periods.today().year
-        response = HttpResponse(plan_workbook(request.user, year), content_type=XLSX_TYPE)
-        name = f"下各镇重点项目与工作任务_{year}年.xlsx"
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-        audit.record(audit.Action.EXPORT, request=request, obj=name)
-        return response
+        export = self.admin_site.admin_view(views.export)
+        return [path("export/", export, name="plans_project_export"), *super().get_urls()]
 
     def save_model(self, request: HttpRequest, obj: Project, form: Any, change: bool) -> None:
         if not change and obj.template is None:
@@ -274,84 +250,8 @@ class ProgressReportAdmin(FrozenMonthAdminMixin, VersionedAdminMixin, ScopedHist
         return periods.period_label(obj.year, obj.month, cumulative=False)
 
     def get_urls(self) -> list:
-        return [
-            path(
-                "report/",
-                self.admin_site.admin_view(self.report_view),
-                name="plans_progressreport_report",
-            ),
-            *super().get_urls(),
-        ]
-
-    def report_view(self, request: HttpRequest) -> HttpResponse:
-        """月度进展填报: an office's projects and tasks for one month, last month beside.
-
-        Reviewers open it too, read-only: the progress is reviewed with the month's figures."""
-        user = request.user
-        writer = permissions.can_enter_data(user)
-        if not (writer or user.is_reviewer) or (request.method == "POST" and not writer):
-            raise PermissionDenied
-        initial = request.GET or default_period_data(request.user)
-        period_form = ReportPeriodForm(initial, user=request.user, readable=not writer)
-        context: dict[str, Any] = {
-            **self.admin_site.each_context(request),
-            "title": _("月度进展填报") if writer else _("月度进展（审核）"),
-            "opts": self.model._meta,
-            "period_form": period_form,
-        }
-        template = "admin/plans/progressreport/report.html"
-        if not period_form.is_valid():
-            return TemplateResponse(request, template, context)
-        office = period_form.cleaned_data["office"]
-        year, month = period_form.cleaned_data["period"]
-        rows = selectors.progress_rows(office, year, month)
-        formset = ProgressFormSet(request.POST if request.method == "POST" else None, rows=rows)
-        report = indicator_selectors.office_reports([office], year, month)[0]
-        context.update(
-            report=report,
-            editable=writer and not report.is_frozen,
-            frozen_message=review.frozen_message(report.state, year, month)
-            if writer and report.is_frozen
-            else "",
-        )
-        if request.method == "POST" and report.is_frozen:
-            messages.error(request, _("未保存：") + context["frozen_message"])
-            formset = ProgressFormSet(rows=rows)
-        elif request.method == "POST":
-            if formset.is_valid():
-                try:
-                    saved = services.progress_report_save(
-                        office=office,
-                        year=year,
-                        month=month,
-                        entries=[form.entry() for form in formset.forms],
-                        user=request.user,
-                    )
-                except ValidationError as exc:  # a locked month or another person's change
-                    messages.error(request, _("未保存：") + "；".join(exc.messages))
-                    fresh = ProgressFormSet(rows=selectors.progress_rows(office, year, month))
-                    return TemplateResponse(
-                        request,
-                        template,
-                        {
-                            **context,
-                            "office": office,
-                            "period_label": periods.period_label(year, month, cumulative=False),
-                            "formset": fresh,
-                        },
-                    )
-                messages.success(request, _("已保存%(n)d条进展。") % {"n": saved})
-                url = reverse("admin:plans_progressreport_report")
-                return HttpResponseRedirect(
-                    f"{url}?office={office.pk}&period={periods.format_period(year, month)}"
-                )
-            messages.error(request, _("有内容填写不正确，全部未保存。请按提示修改后重新保存。"))
-        context.update(
-            office=office,
-            period_label=periods.period_label(year, month, cumulative=False),
-            formset=formset,
-        )
-        return TemplateResponse(request, template, context)
+        report = self.admin_site.admin_view(views.progress_report)
+        return [path("report/", report, name="plans_progressreport_report"), *super().get_urls()]
 
 
 @admin.register(SupervisionItem)
