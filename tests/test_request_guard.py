@@ -23,7 +23,7 @@ from django.test import Client
 from indicators.models import Indicator
 from tests.factories import IndicatorFactory, OfficeFactory
 from xiage.paging import MAX_PER_PAGE, bounded_int
-from xiage.validators import validate_storable_text
+from xiage.validators import is_storable, validate_storable_text
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
@@ -188,8 +188,13 @@ def test_text_with_a_nul_or_a_lone_surrogate_is_refused_in_chinese(text) -> None
 
 
 @pytest.mark.parametrize("text", ["", "退回：数据有误", "<script>'\"", "😀\u3000\t\n", "\x01\x1f"])
+@pytest.mark.django_db
 def test_any_other_text_is_storable(text) -> None:
-    validate_storable_text(text)
+    assert is_storable(text)
+    assert validate_storable_text(text) is None  # no refusal
+    # And the database keeps it as typed.
+    indicator = IndicatorFactory(definition=text)
+    assert Indicator.objects.get(pk=indicator.pk).definition == text
 
 
 # --- a database outage ------------------------------------------------------------------------

@@ -284,7 +284,7 @@ def test_every_value_parses_as_a_decimal_within_the_indicator_decimals(figure: d
 def test_growth_and_completion_rate_parse_as_decimals_when_given(figure: dict) -> None:
     for key in ("growth", "completion_rate"):
         if figure[key] is not None:
-            Decimal(figure[key])
+            assert Decimal(figure[key]).is_finite(), key  # not NaN nor Infinity
 
 
 @figures
