@@ -5,7 +5,8 @@ from django.shortcuts import render
 
 from accounts import audit
 from accounts.permissions import can_read_dashboard, permission
-from dashboard.views import _period as requested_period
+from dashboard.selectors import latest_period
+from indicators import periods
 from reports import briefing as words
 from reports import selectors, word
 
@@ -18,7 +19,9 @@ def briefing(request: HttpRequest) -> HttpResponse:
     latest period with figures. A document is only sent for the period asked for, so a bad
     period always answers with the page and its message; any other format is the page too.
     """
-    year, month, period_error = requested_period(request)
+    year, month, period_error = periods.period_from_query(
+        request.GET, lambda: latest_period(request.user)
+    )
     data = selectors.briefing(request.user, year, month)
     if request.GET.get("format") == "docx" and not period_error:
         response = word.docx_response(data)
