@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+# Django's yes/no icons with their alt text in Chinese: xiage.admin sets them when imported.
+import xiage.admin  # noqa: F401
 from accounts import permissions
 from accounts.permissions import DailyPage
 
