@@ -37,7 +37,16 @@ class AccountsConfig(AppConfig):
             weak=False,
         )
 
-        from accounts.sessions import on_login
+        from django.db.models.signals import m2m_changed
+
+        from accounts.models import User
+        from accounts.sessions import on_groups_changed, on_login
+
+        # Roles are kept in the session (accounts.middleware.SessionRolesMiddleware); a change
+        # of someone's groups makes their sessions read them again.
+        m2m_changed.connect(
+            on_groups_changed, sender=User.groups.through, dispatch_uid="accounts.session_roles"
+        )
 
         # One active session per account (SINGLE_SESSION): a new login ends the others.
         user_logged_in.connect(on_login, dispatch_uid="accounts.single_session")

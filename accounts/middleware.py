@@ -11,8 +11,9 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
-from accounts import identification
+from accounts import identification, sessions
 
 # Pages open while a second factor is owed; and while a new password is owed.
 OTP_PAGES = frozenset({"otp_verify", "otp_setup", "logout", "admin:logout"})
@@ -61,3 +62,22 @@ class IdentificationMiddleware:
         if request.method == "GET":
             url += "?" + urlencode({"next": request.get_full_path()})
         return HttpResponseRedirect(url)
+
+
+class SessionRolesMiddleware:
+    """The signed-in person's roles (their auth groups' names) kept in the session, so a page
+    asks the database for the session's user alone (accounts.backends loads the office with it).
+
+    They are read from the database again whenever the session was touched since they were kept
+    (xiage.middleware.IdleSessionMiddleware: at most once a minute, a request that saves the
+    session anyway), and at once after a change of the person's groups (accounts.sessions.
+    forget_roles). Placed right after Django's AuthenticationMiddleware; nothing is loaded
+    before a page asks for the user."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        request.user = SimpleLazyObject(lambda: sessions.with_session_roles(request, user))
+        return self.get_response(request)

@@ -1,9 +1,10 @@
 """Sessions: one active session per account (SINGLE_SESSION), and the 安全管理员's view of who is
 signed in, with a way to end their sessions.
 
-Sessions live in the database (django.contrib.sessions' db backend); a session's owner is only
-inside its signed data, so the few unexpired sessions are decoded to find a person's. The login
-address and time are kept in the session itself, for the 在线会话 page.
+Sessions live in the database, read through the cache where it is shared (settings.
+SESSION_ENGINE: cached_db); a session's owner is only inside its signed data, so the few
+unexpired sessions are decoded to find a person's. The login address and time are kept in the
+session itself, for the 在线会话 page, and so are the person's roles (with_session_roles).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from accounts.models import User
 LOGIN_ADDRESS_KEY = "_login_address"
 LOGIN_AT_KEY = "_login_at"
 LAST_SEEN_KEY = "_last_seen"  # written by xiage.middleware.touch_session
+# The person's roles as last read, and the touch (LAST_SEEN_KEY) they were read at.
+ROLES_KEY = "_roles"
 
 
 def _decode(session: Session) -> dict[str, Any]:
@@ -48,8 +51,50 @@ def sessions_of(user_id: int) -> list[Session]:
 def sessions_end(*, user_id: int, keep: str | None = None) -> int:
     """End the user's sessions but `keep` (a session key); return how many ended."""
     keys = [s.session_key for s in sessions_of(user_id) if s.session_key != keep]
-    Session.objects.filter(session_key__in=keys).delete()
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for key in keys:
+        store().delete(key)  # the database row and, with a cached engine, the cached copy
     return len(keys)
+
+
+def with_session_roles(request: HttpRequest, user: Any) -> Any:
+    """`user` with its role names from the session (accounts.middleware.SessionRolesMiddleware):
+    kept there since the session's last touch, else read now (one query) and kept."""
+    if not user.is_authenticated or not hasattr(request, "session"):
+        return user
+    session = request.session
+    seen = session.get(LAST_SEEN_KEY)
+    kept = session.get(ROLES_KEY)
+    if isinstance(kept, dict) and kept.get("at") == seen and isinstance(kept.get("names"), list):
+        # Fills User.role_names (a cached_property), through any lazy wrapper of the user.
+        user.role_names = frozenset(kept["names"])
+    else:
+        session[ROLES_KEY] = {"at": seen, "names": sorted(user.role_names)}
+    return user
+
+
+def forget_roles(user_ids: Any) -> None:
+    """After a change of these people's groups (None: anyone's): their sessions read their
+    roles again."""
+    wanted = None if user_ids is None else {str(pk) for pk in user_ids}
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for session, data in _live_sessions():
+        if ROLES_KEY in data and (wanted is None or data.get(SESSION_KEY) in wanted):
+            kept = store(session_key=session.session_key)
+            kept.pop(ROLES_KEY, None)
+            kept.save()
+
+
+def on_groups_changed(
+    sender: Any, instance: Any, action: str, reverse: bool, pk_set: Any, **kwargs: Any
+) -> None:
+    """m2m_changed of User.groups, from either side."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
+        forget_roles([instance.pk])
+    else:  # a group's members: those added or removed, or everyone when it was emptied
+        forget_roles(pk_set if action != "post_clear" else None)
 
 
 def on_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
@@ -60,6 +105,11 @@ def on_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any
     address = client_address(request)
     request.session[LOGIN_ADDRESS_KEY] = address or ""
     request.session[LOGIN_AT_KEY] = int(timezone.now().timestamp())
+    # The roles as of the login (the session is saved now anyway), kept until the next touch.
+    request.session[ROLES_KEY] = {
+        "at": request.session.get(LAST_SEEN_KEY),
+        "names": sorted(user.role_names),
+    }
     if not getattr(settings, "SINGLE_SESSION", True):
         return
     ended = sessions_end(user_id=user.pk, keep=request.session.session_key)

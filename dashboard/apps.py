@@ -7,6 +7,7 @@ class DashboardConfig(AppConfig):
     verbose_name = _("领导驾驶舱")
 
     def ready(self) -> None:
-        from dashboard import stamp
+        from dashboard import page_cache, stamp
 
         stamp.connect_signals()
+        page_cache.connect_signals()

@@ -1,90 +1,72 @@
-"""Built dashboard pages, kept per data stamp, day, reading scope and query.
+"""Built dashboard pages, kept in Django's cache per data stamp, day, reading scope and query.
 
 A page is the same for everyone who may read the same offices, so it is built once and then
 served from the cache until the data, the day or the query changes. Only the part of the page
-without per-user content (name, CSRF token) is kept, as UTF-8 and already deflated.
+without per-user content (name, CSRF token) is kept; each response puts it into the reader's
+own frame, and django.middleware.gzip.GZipMiddleware compresses the whole (the CSRF token is
+masked per response, Django's defence against BREACH).
 
-Compressing a page of a few hundred kilobytes costs more than everything else a cached visit
-does, so the kept part is compressed once. A response is one gzip member whose deflate stream
-is three pieces, each started afresh and ended on a full flush: the per-user head (compressed
-per response, CSRF token included), the kept body, and the per-user tail. This is how pigz
-joins blocks compressed apart; any gzip reader reads it as one stream. Compressing the CSRF
-token apart from the page also keeps it out of reach of BREACH-style guessing."""
+The cache is settings.CACHES["default"]: each process's memory under `make run`, and in
+production a Redis server shared by the gunicorn workers. Entries are versioned by the data
+stamp (dashboard.stamp), which every committed write changes, so no page older than the data
+is served, whichever worker took the write.
+
+Right after a write commits, the pages read last (RECENT_PAGES first screens: no sorting or
+paging) are built again for the new stamp, so their next reader is served from the cache: in
+a request, once its response has been sent (request_finished); elsewhere (a management
+command, a script) at once."""
 
 from __future__ import annotations
 
 import hashlib
-import re
-import struct
-import zlib
+import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
-from django.template.loader import render_to_string
+from django.core.signals import request_finished, request_started
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString
 
 from accounts import permissions
 from dashboard import stamp
 from indicators import periods
 
-MARKER = "<!--xiage:page-body-->"
-ACCEPTS_GZIP = re.compile(r"\bgzip\b")
-GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # deflate, no name, no mtime
+# How many recently read first screens are built again after a write.
+logger = logging.getLogger(__name__)
+
+RECENT_PAGES = 3
+RECENT_KEY = "dashboard:recent-pages"
+# Query parameters that only sort or page a table: such a page is not built ahead.
+TABLE_PARAMETERS = frozenset({"sort", "page", "per_page", "task_page"})
 
 
 @dataclass(frozen=True)
 class Page:
-    """The shared part of a page: its title, its body as UTF-8 and that body deflated."""
+    """The shared part of a page: its title and its body (HTML)."""
 
     title: str
-    body: bytes
-    deflated: bytes
+    body: str
 
     @classmethod
     def of(cls, title: str, html: str) -> Page:
-        body = html.encode()
-        return cls(title, body, _deflate(body, zlib.Z_FULL_FLUSH))
+        return cls(str(title), str(html))
 
 
-def _deflate(data: bytes, flush: int) -> bytes:
-    compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
-    return compressor.compress(data) + compressor.flush(flush)
-
-
-def gzip_joined(head: bytes, page: Page, tail: bytes) -> bytes:
-    """One gzip member holding head + page.body + tail, the body compressed beforehand."""
-    crc = zlib.crc32(tail, zlib.crc32(page.body, zlib.crc32(head)))
-    size = len(head) + len(page.body) + len(tail)
-    return b"".join(
-        (
-            GZIP_HEADER,
-            _deflate(head, zlib.Z_FULL_FLUSH),
-            page.deflated,
-            _deflate(tail, zlib.Z_FINISH),
-            struct.pack("<II", crc, size & 0xFFFFFFFF),
-        )
-    )
+# The function that builds each view's page from a request, registered by get_or_build.
+_builders: dict[str, Callable[[HttpRequest], Page]] = {}
 
 
 def respond(request: HttpRequest, template: str, page: Page, context: dict) -> HttpResponse:
-    """The page inside `template`'s per-user frame, gzipped when the client accepts it."""
-    frame = render_to_string(
-        template, {**context, "title": page.title, "content": SafeString(MARKER)}, request
+    """The page inside `template`'s per-user frame (GZipMiddleware compresses it)."""
+    return render(
+        request, template, {**context, "title": page.title, "content": SafeString(page.body)}
     )
-    head, tail = (part.encode() for part in frame.split(MARKER, 1))
-    response = HttpResponse()
-    if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
-        response.content = gzip_joined(head, page, tail)
-        response["Content-Encoding"] = "gzip"  # GZipMiddleware leaves it as it is
-    else:
-        response.content = head + page.body + tail
-    patch_vary_headers(response, ("Accept-Encoding",))
-    return response
 
 
 def scope(user) -> str:  # type: ignore[no-untyped-def]
@@ -97,7 +79,8 @@ def scope(user) -> str:  # type: ignore[no-untyped-def]
 
 
 def key(request: HttpRequest, view: str) -> str | None:
-    """The cache key of this request's page, or None when the cache must not be used."""
+    """The cache key of this request's page (its version is the stamp), or None when the cache
+    must not be used."""
     if settings.DASHBOARD_CACHE_SECONDS <= 0 or stamp.pending():
         return None
     query = sorted((name, values) for name, values in request.GET.lists())
@@ -106,7 +89,6 @@ def key(request: HttpRequest, view: str) -> str | None:
         (
             "dashboard",
             view,
-            stamp.current(),
             periods.today().isoformat(),
             scope(request.user),
             translation.get_language() or "",
@@ -115,13 +97,97 @@ def key(request: HttpRequest, view: str) -> str | None:
     )
 
 
-def get_or_build(request: HttpRequest, view: str, build: Callable[[], Page]) -> Page:
+def get_or_build(request: HttpRequest, view: str, build: Callable[[HttpRequest], Page]) -> Page:
+    _builders[view] = build
     cache_key = key(request, view)
-    if cache_key is not None:
-        page = cache.get(cache_key)
-        if page is not None:
-            return page
-    page = build()
-    if cache_key is not None and not stamp.pending():
-        cache.set(cache_key, page, settings.DASHBOARD_CACHE_SECONDS)
+    if cache_key is None:
+        return build(request)
+    version = stamp.current()
+    page = cache.get(cache_key, version=version)
+    if page is None:
+        page = build(request)
+        if not stamp.pending():
+            cache.set(cache_key, page, settings.DASHBOARD_CACHE_SECONDS, version=version)
+        _remember(request, view)
     return page
+
+
+# Rebuilding after a write --------------------------------------------------------------------
+
+
+def _remember(request: HttpRequest, view: str) -> None:
+    """Note a first screen just built, to build it again after the next write."""
+    if TABLE_PARAMETERS & set(request.GET) or not request.user.is_authenticated:
+        return
+    entry = (
+        view,
+        scope(request.user),
+        request.GET.urlencode(),
+        translation.get_language() or settings.LANGUAGE_CODE,
+        request.user.pk,
+        request.get_host(),
+    )
+    recent = [e for e in cache.get(RECENT_KEY, []) if e[:4] != entry[:4]]
+    cache.set(RECENT_KEY, [entry, *recent][:RECENT_PAGES], None)
+
+
+def rebuild_recent() -> int:
+    """Build the recently read first screens for the current stamp; return how many."""
+    if settings.DASHBOARD_CACHE_SECONDS <= 0:
+        return 0
+    built = 0
+    users = get_user_model()._default_manager.select_related("office")
+    for view, page_scope, query, language, user_pk, host in cache.get(RECENT_KEY, []):
+        build = _builders.get(view)
+        user = users.filter(pk=user_pk, is_active=True).first()
+        if build is None or user is None or scope(user) != page_scope:
+            continue
+        request = HttpRequest()
+        request.method = "GET"
+        request.path = request.path_info = "/"
+        request.GET = QueryDict(query)
+        request.META = {"HTTP_HOST": host, "SERVER_NAME": host, "SERVER_PORT": "80"}
+        request.user = user
+        with translation.override(language):
+            cache_key = key(request, view)
+            if cache_key is None:
+                continue
+            version = stamp.current()
+            if cache.get(cache_key, version=version) is not None:
+                continue
+            try:
+                page = build(request)
+            except Exception:  # the writer's work is done; the next reader builds the page
+                logger.exception("dashboard page %s not built ahead", view)
+                continue
+            cache.set(cache_key, page, settings.DASHBOARD_CACHE_SECONDS, version=version)
+            built += 1
+    return built
+
+
+_state = threading.local()
+
+
+def _request_started(**kwargs) -> None:  # type: ignore[no-untyped-def]
+    _state.in_request = True
+    _state.rebuild = False
+
+
+def _request_finished(**kwargs) -> None:  # type: ignore[no-untyped-def]
+    _state.in_request = False
+    if getattr(_state, "rebuild", False):
+        _state.rebuild = False
+        rebuild_recent()
+
+
+def _stamp_changed(**kwargs) -> None:  # type: ignore[no-untyped-def]
+    if getattr(_state, "in_request", False):
+        _state.rebuild = True  # once the response has gone out
+    else:
+        rebuild_recent()
+
+
+def connect_signals() -> None:
+    stamp.changed.connect(_stamp_changed, dispatch_uid="dashboard-page-cache-rebuild")
+    request_started.connect(_request_started, dispatch_uid="dashboard-page-cache-started")
+    request_finished.connect(_request_finished, dispatch_uid="dashboard-page-cache-finished")

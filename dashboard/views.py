@@ -54,7 +54,7 @@ def index(request: HttpRequest) -> HttpResponse:
     export = request.GET.get("_export")
     if export in ("csv", "xlsx"):
         return _export(request, export)
-    page = page_cache.get_or_build(request, "index", lambda: _index_page(request))
+    page = page_cache.get_or_build(request, "index", _index_page)
     return page_cache.respond(request, "dashboard/index.html", page, {})
 
 

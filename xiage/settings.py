@@ -141,6 +141,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The user's roles from the session, read again at the once-a-minute session touch.
+    "accounts.middleware.SessionRolesMiddleware",
     # request.user.is_verified(): no query unless the session holds a verified device.
     "django_otp.middleware.OTPMiddleware",
     "xiage.middleware.IdleSessionMiddleware",
@@ -191,7 +193,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # Refuses a login while its username and address are locked out, before checking it.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading the office with the user (one query per page).
+    "accounts.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 # Everyone lands on their to-do list (待办); the dashboard is one tap away.
@@ -347,14 +350,37 @@ SITE_URL = env_str("SITE_URL").rstrip("/")
 SIMPLE_HISTORY_REVERT_DISABLED = True
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
-# Built dashboard pages are kept in each worker's memory for DASHBOARD_CACHE_SECONDS (0: off),
-# keyed by the data stamp (dashboard/stamp.py), which every write changes on commit, so no
-# worker serves a page older than the data. Nothing else is cached.
+# Django's cache holds the built dashboard pages (dashboard.page_cache) for
+# DASHBOARD_CACHE_SECONDS (0: off), versioned by the data stamp (dashboard/stamp.py), which
+# every write changes on commit, so no page older than the data is served; it also holds the
+# top bar's to-do counts and, with a shared cache, the sessions. With REDIS_URL (production:
+# the redis service of docker-compose.yml) it is one Redis server shared by the gunicorn
+# workers, through Django's own backend; without it (`make run`, tests) each process keeps its
+# own in memory and needs nothing more.
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 600)
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "xiage-pages",
-        "OPTIONS": {"MAX_ENTRIES": 300},
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "xiage",
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "xiage",
+            "OPTIONS": {"MAX_ENTRIES": 300},
+        }
+    }
+# Sessions are read through the cache (written to both) where every process serving shares
+# it: with Redis, or under `make run` and the tests (one process). Several workers without
+# Redis keep them in the database alone, or a session ended in one worker's memory would live
+# on in another's.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL or DEBUG
+    else "django.contrib.sessions.backends.db"
+)
