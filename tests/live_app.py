@@ -47,6 +47,8 @@ def production_env(db_name: str, static_root: Path) -> dict[str, str]:
         "SECURE_HSTS_SECONDS": "0",
         "DB_CONNECT_TIMEOUT": "3",
         "STATIC_ROOT": str(static_root),
+        # The workers share a Redis cache, as under docker-compose (the machine's, at 6379).
+        "REDIS_URL": os.environ.get("TOPOLOGY_REDIS_URL", "redis://127.0.0.1:6379/3"),
     }
 
 
