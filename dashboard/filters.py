@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -28,7 +27,3 @@ class DashboardFilter(django_filters.FilterSet):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.filters["office"].queryset = readable_offices(user).filter(is_active=True)
-
-
-class PeriodForm(forms.Form):
-    period = forms.CharField(required=False, widget=forms.TextInput(attrs={"type": "month"}))

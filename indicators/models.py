@@ -167,14 +167,6 @@ class Indicator(models.Model):
             return self.unit
 
 
-class FigureQuerySet(models.QuerySet["Figure"]):
-    def for_period(self, year: int, month: int) -> FigureQuerySet:
-        return self.filter(year=year, month=month)
-
-    def real(self) -> FigureQuerySet:
-        return self.filter(is_demo=False)
-
-
 class Figure(models.Model):
     """One reported value: an indicator, a period (year, month) and a place.
 
@@ -226,8 +218,6 @@ class Figure(models.Model):
         related_name="+",
     )
     updated_at = models.DateTimeField(_("最后修改时间"), auto_now=True)
-
-    objects = FigureQuerySet.as_manager()
 
     class Meta:
         ordering = ["indicator_id", "-year", "-month"]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.models import Office, User
 from accounts.permissions import scope_to_offices
@@ -73,12 +73,6 @@ def progress_rows(office: Office, year: int, month: int) -> list[ProgressRow]:
         for task in tasks
     ]
     return rows
-
-
-def projects_with_stages(user: User) -> QuerySet[Project]:
-    return scope_to_offices(Project.objects.all(), user).prefetch_related(
-        Prefetch("stages", queryset=Stage.objects.order_by("order"))
-    )
 
 
 def overdue_stages(user: User, on: date) -> QuerySet[Stage]:
