@@ -15,11 +15,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import permissions
 from accounts.models import Office, User
 from inbox.channels import ChannelResult, email_enabled, send_emails, send_webhooks
 from inbox.models import Delivery, Notification
@@ -163,7 +164,9 @@ def notifications_mark_read(*, user: User, notifications: Iterable[Notification]
 def supervision_confirm(*, user: User, item: SupervisionItem) -> Notification:
     """Whoever raised a 督办 item confirms its resolution: their notification of it is marked
     read, and made first if the daily reminders have not made it yet (so they never send it)."""
-    if item.is_open or item.raised_by_id != user.pk or not user.is_active:
+    if not permissions.can_confirm_supervision(user, item):
+        raise PermissionDenied
+    if item.is_open:
         raise ValidationError(_("只能确认自己交办、已经办结的督办事项。"))
     title, body = resolved_notice(item)
     notification, _created = Notification.objects.get_or_create(

@@ -47,8 +47,10 @@ def todo(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 services.supervision_confirm(user=user, item=form.cleaned_data["item"])
-            except ValidationError as exc:
-                messages.error(request, _("未确认：") + "；".join(exc.messages))
+            except (ValidationError, PermissionDenied) as exc:
+                # The form offers only the person's own resolved items; the service checks again.
+                refusal = getattr(exc, "messages", None) or [_("该督办事项不是您交办的。")]
+                messages.error(request, _("未确认：") + "；".join(refusal))
             else:
                 messages.success(
                     request, _("已确认办结：%(matter)s") % {"matter": form.cleaned_data["item"]}

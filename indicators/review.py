@@ -137,20 +137,15 @@ def _event(
     )
 
 
-def can_review(user: User, office: Office) -> bool:
-    """Admins, and 审核员 of the office (typically its head)."""
-    if not user.is_active:
-        return False
-    if user.is_admin:
-        return True
-    return user.has_perm("indicators.review_month") and user.office_id == office.pk
+# The rule lives in accounts.permissions; this name stays for callers that import it here.
+can_review = permissions.can_review_month
 
 
 @transaction.atomic
 def month_submit(
     *, office: Office, year: int, month: int, user: User, request: HttpRequest | None = None
 ) -> MonthReview:
-    if not permissions.can_write_office(user, office):
+    if not permissions.can_submit_month(user, office):
         raise PermissionDenied
     if (year, month) >= periods.current_period():
         raise ValidationError(
@@ -185,7 +180,7 @@ def month_approve(
     *, review: MonthReview, user: User, request: HttpRequest | None = None
 ) -> MonthReview:
     review = _locked(review)
-    if not can_review(user, review.office):
+    if not permissions.can_review_month(user, review.office):
         raise PermissionDenied
     if review.state != State.SUBMITTED:
         raise ValidationError(_("只有已报送的月报才能审核。"))
@@ -204,7 +199,7 @@ def month_withdraw(
 ) -> MonthReview:
     """撤回: the office takes back a submitted month before anyone has reviewed it."""
     review = _locked(review)
-    if not permissions.can_write_office(user, review.office):
+    if not permissions.can_withdraw_month(user, review.office):
         raise PermissionDenied
     if review.state != State.SUBMITTED:
         raise ValidationError(_("只有已报送、尚未审核的月报才能撤回。"))
@@ -220,7 +215,7 @@ def month_return(
     *, review: MonthReview, user: User, reason: str, request: HttpRequest | None = None
 ) -> MonthReview:
     review = _locked(review)
-    if not can_review(user, review.office):
+    if not permissions.can_review_month(user, review.office):
         raise PermissionDenied
     reason = _checked_reason(reason)
     if not reason:
@@ -239,7 +234,7 @@ def month_reopen(
 ) -> MonthReview:
     """Only an admin unlocks a reviewed month, and only with a reason that is kept."""
     review = _locked(review)
-    if not (user.is_active and user.is_admin):
+    if not permissions.can_reopen_month(user, review.office):
         raise PermissionDenied
     reason = _checked_reason(reason)
     if not reason:

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import permissions
 from accounts.models import Office, User
 from indicators import periods
 from indicators.models import Category, Figure, FigureRevision, Indicator, Place
@@ -101,10 +102,16 @@ def figures_save(
     A change to a month older than the one being reported keeps the earlier value in the
     revision record and marks the figure 修订. Unchanged rows are left alone. Queries: one read,
     then at most one bulk insert, one bulk update and one bulk insert of revisions.
+
+    `user` may write every entry's office (accounts.permissions.can_write_office), else
+    PermissionDenied; None is the server itself (seeding, commands).
     """
     from indicators.review import ensure_open
 
-    ensure_open({entry.indicator.office_id for entry in entries}, year, month)
+    offices = {entry.indicator.office_id for entry in entries}
+    if user is not None and not all(permissions.can_write_office(user, o) for o in offices):
+        raise PermissionDenied
+    ensure_open(offices, year, month)
     past = periods.is_past_reporting(year, month, on)
     existing = {
         figure.indicator_id: figure
@@ -267,7 +274,10 @@ def monthly_report_save(
     user: User,
     on: date | None = None,
 ) -> SaveResult:
-    """Save an office's monthly report (town figures). Callers check permission and input."""
+    """Save an office's monthly report (town figures): the user must write the office
+    (accounts.permissions.can_save_month_report for the page). Callers check the input."""
+    if not permissions.can_write_office(user, office):
+        raise PermissionDenied
     if any(entry.indicator.office_id != office.pk for entry in entries):
         raise ValueError("every entry must belong to the office being reported")
     town = Place.objects.get(level=Place.Level.TOWN)

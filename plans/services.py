@@ -258,7 +258,7 @@ def supervision_raise(
 @transaction.atomic
 def supervision_resolve(*, item: SupervisionItem, resolution: str, user: User) -> SupervisionItem:
     """The responsible office records how the item was solved."""
-    if not permissions.can_write_office(user, item.office):
+    if not permissions.can_resolve_supervision(user, item):
         raise PermissionDenied
     if not item.is_open:
         raise ValidationError(_("该督办事项已办结。"))
@@ -276,7 +276,7 @@ def supervision_resolve(*, item: SupervisionItem, resolution: str, user: User) -
 @transaction.atomic
 def supervision_reopen(*, item: SupervisionItem, user: User, reason: str) -> SupervisionItem:
     """A leader or admin sends a resolved item back; the earlier resolution stays in the text."""
-    if not permissions.can_raise_supervision(user):
+    if not permissions.can_send_back_supervision(user, item):
         raise PermissionDenied
     reason = reason.strip()
     if not reason:

@@ -9,6 +9,7 @@ from decimal import Decimal as D
 import pytest
 from django.db import connection, connections
 
+from accounts.roles import Role
 from indicators.models import Figure
 from indicators.services import ConcurrentEdit, FigureEntry, figures_save
 from tests.factories import FigureFactory, UserFactory
@@ -19,7 +20,9 @@ OCT = date(2023, 10, 15)
 @pytest.mark.django_db
 def test_the_second_saver_is_told_and_shown_both_values(output, town, clerk):
     figure = FigureFactory(indicator=output, place=town, year=2023, month=9, value=D("29.00"))
-    other = UserFactory(username="wang", display_name="王芳", office=clerk.office)
+    other = UserFactory(
+        username="wang", display_name="王芳", office=clerk.office, roles=[Role.CLERK]
+    )
     opened = figure.version  # both open the page now
     figures_save(
         year=2023,
@@ -140,7 +143,7 @@ def test_two_writers_racing_on_postgresql_lose_no_update(office_a, town, output)
     """Two threads, two connections, the same expected version, released together: exactly
     one save wins, the other is told; the stored value is the winner's."""
     figure = FigureFactory(indicator=output, place=town, year=2023, month=9, value=D("1.00"))
-    writers = [UserFactory(username=f"w{i}", office=office_a) for i in range(2)]
+    writers = [UserFactory(username=f"w{i}", office=office_a, roles=[Role.CLERK]) for i in range(2)]
     barrier = threading.Barrier(2)
     outcome: dict[str, object] = {}
 
