@@ -62,6 +62,12 @@ def clerk_b(office_b: Office) -> User:
 
 
 @pytest.fixture
+def reviewer(office_a: Office) -> User:
+    """审核员 of office A: reviews that office's month (报送 → 审核通过 / 退回)."""
+    return UserFactory(username="head_a", office=office_a, roles=[Role.REVIEWER])
+
+
+@pytest.fixture
 def leader(db) -> User:
     return UserFactory(username="leader", roles=[Role.LEADER])
 
@@ -74,6 +80,12 @@ def admin_user(db) -> User:
 @pytest.fixture
 def clerk_client(client, clerk):
     client.force_login(clerk)
+    return client
+
+
+@pytest.fixture
+def reviewer_client(client, reviewer):
+    client.force_login(reviewer)
     return client
 
 
