@@ -851,8 +851,8 @@ def main() -> None:
         (
             "export the year (xlsx)",
             f"{io_figures['export_s']:.2f} s, {io_figures['export_bytes']:,} bytes",
-            "",
-            None,
+            "≤ 2.22 s",  # half of the 4.44 s of 2026-11-29, before the export streamed values
+            io_figures["export_s"] <= 2.22,
         ),
         (
             "dashboard first load (Chromium)",
