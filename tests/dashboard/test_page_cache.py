@@ -324,3 +324,51 @@ def test_the_roles_come_from_the_session_and_follow_a_change_of_groups(leader, t
     body = get(client)[0]
     assert client.session["_roles"]["names"] == []
     assert "规上工业产值" not in body  # no longer a leader: no office's figures
+
+
+REDIS_URL = "redis://127.0.0.1:6379/6"
+
+
+def _redis_answers() -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _redis_answers(), reason="no Redis on 127.0.0.1:6379")
+def test_production_cache_redis_serves_the_page_and_the_session(
+    leader, clerk, town_data, town, settings
+):
+    """Django's RedisCache, as the gunicorn workers share it in production."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "xiage-test",
+        }
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    cache.clear()
+    try:
+        client = logged_in(leader)
+        first, built = get(client)
+        second, served = get(client)
+        assert (built, served) == (21, 3)
+        assert unmasked(second) == unmasked(first)
+        figures_save(
+            year=2024,
+            month=9,
+            place=town,
+            user=clerk,
+            reason="",
+            entries=[FigureEntry(town_data["output"], D("30.12"))],
+        )
+        body, queries = get(client)
+        assert card_value(body, "规上工业产值") == "30.12"
+        assert queries == 9  # from the cache, built again on commit; the to-do count anew
+    finally:
+        cache.clear()
