@@ -12,25 +12,27 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.http import HttpResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from dashboard.selectors import IndicatorRow
 from xiage.downloads import attachment
 from xiage.spreadsheets import Book, safe_text
 
 HEADERS = [
-    "指标",
-    "单位",
-    "期间",
-    "本期数",
-    "同比增长（%）",
-    "同比来源",
-    "年度目标",
-    "完成率（%）",
-    "时序进度（%）",
-    "超（+）/落后（−）（百分点）",
-    "状态",
-    "责任科室",
-    "标记",
+    _("指标"),
+    _("单位"),
+    _("期间"),
+    _("本期数"),
+    _("同比增长（%）"),
+    _("同比来源"),
+    _("年度目标"),
+    _("完成率（%）"),
+    _("时序进度（%）"),
+    _("超（+）/落后（−）（百分点）"),
+    _("状态"),
+    _("责任科室"),
+    _("标记"),
 ]
 Cell = str | Decimal | None
 
@@ -46,7 +48,7 @@ def table_rows(rows: Sequence[IndicatorRow]) -> list[list[Cell]]:
                 row.period_label,
                 row.value,
                 growth,
-                ("公布" if official else "计算") if growth is not None else "",
+                (gettext("公布") if official else gettext("计算")) if growth is not None else "",
                 safe_text(row.target_label),
                 row.progress.completion_rate,
                 row.progress.time_progress,
@@ -83,7 +85,7 @@ WIDTHS = [22, 8, 14, 12, 12, 9, 16, 11, 11, 12, 12, 12, 10]
 
 def xlsx_response(rows: Sequence[IndicatorRow], filename: str, title: str) -> HttpResponse:
     book = Book()
-    sheet = book.sheet("经济指标", HEADERS, WIDTHS, freeze="B3", banner=title)
+    sheet = book.sheet(gettext("经济指标"), HEADERS, WIDTHS, freeze="B3", banner=title)
     for values in table_rows(rows):
         sheet.append([float(v) if isinstance(v, Decimal) else v for v in values])
     return attachment(book.save(), filename)

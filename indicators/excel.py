@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 from openpyxl.styles import Protection
 from openpyxl.utils import get_column_letter
@@ -47,6 +48,8 @@ MAX_CELL_CHARS = 500  # as long as a 情况说明 may be
 MAX_LISTED_ERRORS = 50
 READ_SECONDS = 10.0  # far under the worker timeout; the limits above keep a read near 1 s
 META_SHEET = "_meta"
+# The template's sheet name and header row are its file format, not wording: an import
+# checks them as written, whatever the language of the page.
 SHEET = "月报"
 HEADER_ROW = 3
 HEADERS = ["代码", "指标", "单位", "上期数", "本期数", "同比增长（%）", "情况说明"]
@@ -89,9 +92,13 @@ def template_workbook(office: Office, year: int, month: int) -> bytes:
         HEADERS,
         [26, 24, 8, 12, 14, 14, 30],
         freeze=f"A{HEADER_ROW + 1}",
-        banner=f"{office.name} {periods.period_label(year, month)} 月报填报模板",
+        banner=_("%(office)s %(period)s 月报填报模板")
+        % {"office": office.name, "period": periods.period_label(year, month)},
         notes=[
-            "请在“本期数”“同比增长（%）”“情况说明”三列填写；不要改动表头、代码列，不要合并单元格或使用公式。"
+            _(
+                "请在“本期数”“同比增长（%）”“情况说明”三列填写；"
+                "不要改动表头、代码列，不要合并单元格或使用公式。"
+            )
         ],
         header_fill="EEF4FF",
     )
@@ -203,7 +210,8 @@ class ImportPreview:
     @property
     def warnings(self) -> list[str]:
         return [
-            f"第{row.line}行 {row.indicator.name}：{message}"
+            _("第%(line)d行 %(name)s：%(message)s")
+            % {"line": row.line, "name": row.indicator.name, "message": message}
             for row in self.rows
             for message in row.form.warnings
         ]
@@ -491,11 +499,19 @@ def build_preview(
         errors = []
         if not form.is_valid():
             for column, messages in form.errors.items():
-                label = {"value": "本期数", "growth": "同比增长（%）", "note": "情况说明"}.get(
-                    column, column
-                )
+                label = {
+                    "value": _("本期数"),
+                    "growth": _("同比增长（%）"),
+                    "note": _("情况说明"),
+                }.get(column, column)
                 errors += [
-                    f"第{item['line']}行“{label}”（{report_row.indicator.name}）：{message}"
+                    _("第%(line)s行“%(label)s”（%(name)s）：%(message)s")
+                    % {
+                        "line": item["line"],
+                        "label": label,
+                        "name": report_row.indicator.name,
+                        "message": message,
+                    }
                     for message in messages
                 ]
         rows.append(ImportRow(line=int(item["line"]), form=form, errors=errors))
@@ -503,16 +519,16 @@ def build_preview(
 
 
 YEAR_HEADERS = [
-    "指标",
-    "单位",
-    "地点",
-    "期间",
-    "数值",
-    "同比增长（%）",
-    "公布完成率（%）",
-    "责任科室",
-    "标记",
-    "情况说明",
+    gettext_lazy("指标"),
+    gettext_lazy("单位"),
+    gettext_lazy("地点"),
+    gettext_lazy("期间"),
+    gettext_lazy("数值"),
+    gettext_lazy("同比增长（%）"),
+    gettext_lazy("公布完成率（%）"),
+    gettext_lazy("责任科室"),
+    gettext_lazy("标记"),
+    gettext_lazy("情况说明"),
 ]
 YEAR_WIDTHS = [24, 8, 10, 14, 12, 12, 12, 12, 10, 30]
 
@@ -554,9 +570,9 @@ def year_workbook(user: User, year: int) -> bytes:
     sheets: dict[str, spreadsheets.Sheet] = {}
     marks = {
         (False, False): "",
-        (True, False): "演示数据",
-        (False, True): "已修订",
-        (True, True): "演示数据、已修订",
+        (True, False): _("演示数据"),
+        (False, True): _("已修订"),
+        (True, True): _("演示数据、已修订"),
     }
     for pk, place, month, value, growth, rate, is_demo, is_revised, note in figures.iterator(
         chunk_size=5000
@@ -586,7 +602,9 @@ def year_workbook(user: User, year: int) -> bytes:
             ]
         )
     if not sheets:
-        book.plain_sheet("说明", YEAR_WIDTHS).append([f"{year}年没有可导出的数据。"])
+        book.plain_sheet(_("说明"), YEAR_WIDTHS).append(
+            [_("%(year)d年没有可导出的数据。") % {"year": year}]
+        )
     return book.save()
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.permissions import scope_to_offices
@@ -10,30 +12,30 @@ from plans.models import ProgressReport, Project, Stage, Task
 from xiage.spreadsheets import Book
 
 PROJECT_HEADERS = [
-    "项目",
-    "类型",
-    "位置",
-    "责任单位",
-    "联系领导",
-    "已完成阶段",
-    "当前阶段",
-    "最近填报",
-    "形象进度（%）",
-    "本年累计投资（万元）",
-    "存在问题",
-    "下步打算",
+    _("项目"),
+    _("类型"),
+    _("位置"),
+    _("责任单位"),
+    _("联系领导"),
+    _("已完成阶段"),
+    _("当前阶段"),
+    _("最近填报"),
+    _("形象进度（%）"),
+    _("本年累计投资（万元）"),
+    _("存在问题"),
+    _("下步打算"),
 ]
 TASK_HEADERS = [
-    "板块",
-    "任务",
-    "计划原文",
-    "目标",
-    "完成时限",
-    "责任单位",
-    "最近填报",
-    "累计完成数量",
-    "形象进度（%）",
-    "存在问题",
+    _("板块"),
+    _("任务"),
+    _("计划原文"),
+    _("目标"),
+    _("完成时限"),
+    _("责任单位"),
+    _("最近填报"),
+    _("累计完成数量"),
+    _("形象进度（%）"),
+    _("存在问题"),
 ]
 WIDTHS = [16] * 12
 
@@ -65,11 +67,11 @@ def plan_workbook(user: User, year: int) -> bytes:
         .order_by("section__number", "order", "id")
     )
     book = Book()
-    sheet = book.sheet("重点项目", PROJECT_HEADERS, WIDTHS, freeze="B2")
+    sheet = book.sheet(gettext("重点项目"), PROJECT_HEADERS, WIDTHS, freeze="B2")
     for project in projects:
         stages = list(project.stages.all())
         done = [stage for stage in stages if stage.completed]
-        current = next((stage.name for stage in stages if not stage.completed), "全部完成")
+        current = next((stage.name for stage in stages if not stage.completed), gettext("全部完成"))
         report = _latest(list(project.reports.all()))
         sheet.append(
             [
@@ -87,7 +89,7 @@ def plan_workbook(user: User, year: int) -> bytes:
                 report.next_steps if report else "",
             ]
         )
-    tasks_sheet = book.sheet("工作任务", TASK_HEADERS, WIDTHS, freeze="B2")
+    tasks_sheet = book.sheet(gettext("工作任务"), TASK_HEADERS, WIDTHS, freeze="B2")
     for task in tasks:
         report = _latest(list(task.reports.all()))
         tasks_sheet.append(

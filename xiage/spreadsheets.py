@@ -54,7 +54,7 @@ class Sheet:
         notes: Sequence[str] = (),
         header_fill: str | None = None,
     ) -> None:
-        self.worksheet = book.workbook.create_sheet(title[:31])
+        self.worksheet = book.workbook.create_sheet(str(title)[:31])
         for column, width in enumerate(widths, start=1):
             self.worksheet.column_dimensions[get_column_letter(column)].width = width
         if freeze:
@@ -64,7 +64,7 @@ class Sheet:
         for note in notes:
             self.worksheet.append([note])
         fill = PatternFill("solid", fgColor=header_fill) if header_fill else None
-        self.worksheet.append([self.cell(text, font=BOLD, fill=fill) for text in headers])
+        self.worksheet.append([self.cell(str(text), font=BOLD, fill=fill) for text in headers])
 
     def cell(self, value: Any, **style: Any) -> WriteOnlyCell:
         """A cell with a style (font, fill, protection, …) to put in a row."""
