@@ -9,8 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
+from typing import NamedTuple
 
-from django.db.models import Prefetch, Q
+from django.db.models import F, Q
+from django.utils.translation import get_language
 
 from accounts.models import Office, User
 from accounts.permissions import readable_offices, scope_to_offices
@@ -73,11 +76,17 @@ class IndicatorRow:
 
     @property
     def marks(self) -> list[str]:
+        """The marks in words (演示数据, 已修订, 未审核, 演示目标)."""
+        return [str(mark.label) for mark in self.mark_tags]
+
+    @property
+    def mark_tags(self) -> list[status.Mark]:
+        """The marks as enums: templates print .label with the class .css."""
         marks = []
         if self.figure is not None and self.figure.is_demo:
-            marks.append("演示数据")
+            marks.append(status.Mark.DEMO)
         if self.figure is not None and self.figure.is_revised:
-            marks.append("已修订")
+            marks.append(status.Mark.REVISED)
         # A figure a person entered or changed counts once its office's month is reviewed;
         # figures taken unchanged from a published document carry their source instead.
         if (
@@ -85,28 +94,57 @@ class IndicatorRow:
             and (self.figure.entered_by_id or self.figure.updated_by_id)
             and not self.reviewed
         ):
-            marks.append("未审核")
+            marks.append(status.Mark.UNREVIEWED)
         if self.target is not None and self.target.is_demo:
-            marks.append("演示目标")
+            marks.append(status.Mark.DEMO_TARGET)
         return marks
+
+
+class StageFacts(NamedTuple):
+    """What the dashboard, the board and the briefing read of a stage: a row of values(),
+    since model objects for every stage of 200 projects cost a fifth of the page's time."""
+
+    project_id: int
+    order: int
+    key: str
+    name: str
+    planned_date: date | None
+    actual_date: date | None
+    is_done: bool
+    dates_are_demo: bool
+
+    @property
+    def completed(self) -> bool:
+        # The model's own rule, read from these fields: decided in one place.
+        return bool(Stage.completed.fget(self))  # type: ignore[attr-defined]
 
 
 @dataclass
 class StageCell:
-    stage: Stage
-    state: str  # done / overdue / on_time / not_started
+    stage: Stage | StageFacts
+    state: status.StageState  # its value (done / overdue / on_time / not_started) is a CSS class
+    label: str = ""  # the state's label; given by dashboard(), which knows it for every cell
+
+    def __post_init__(self) -> None:
+        if not self.label:
+            self.label = _translated(self.state)
 
     @property
-    def label(self) -> str:
-        return STAGE_STATE_LABELS[self.state]
+    def tone(self) -> str:
+        return self.state.tone
 
 
-STAGE_STATE_LABELS = {
-    "done": "已完成",
-    "overdue": "已逾期",
-    "on_time": "按计划",
-    "not_started": "未排期",
-}
+_LABELS: dict[tuple[str | None, object], str] = {}
+
+
+def _translated(state: status.StageState) -> str:
+    """A state's label in the active language, translated once per language: the board and
+    the stage chart ask for it for every stage of every project (1,400 of them)."""
+    key = (get_language(), state)
+    label = _LABELS.get(key)
+    if label is None:
+        label = _LABELS[key] = str(state.label)
+    return label
 
 
 @dataclass
@@ -117,24 +155,26 @@ class ProjectRow:
 
     @property
     def overdue(self) -> int:
-        return sum(cell.state == "overdue" for cell in self.cells)
+        return sum(cell.state == status.StageState.OVERDUE for cell in self.cells)
 
     @property
     def done(self) -> int:
-        return sum(cell.state == "done" for cell in self.cells)
+        return sum(cell.state == status.StageState.DONE for cell in self.cells)
 
 
 @dataclass
 class TaskRow:
     task: Task
     report: ProgressReport | None
-    behind: bool
+    progress: status.TaskProgress
+
+    @property
+    def behind(self) -> bool:
+        return self.progress.behind
 
     @property
     def state(self) -> str:
-        if self.report is None:
-            return "未报进展"
-        return "滞后" if self.behind else "正常推进"
+        return self.progress.label
 
 
 @dataclass
@@ -171,6 +211,20 @@ class Dashboard:
     office_reports: list[OfficeReportRow]
     open_items: list[SupervisionItem]
     today: date
+    stages_on: date | None = None  # the day stages are judged (plans.status.judged_on)
+
+    @property
+    def open_item_rows(self) -> list[tuple[SupervisionItem, status.ItemState]]:
+        """Each open 督办 item with its state today (plans.status.item_state)."""
+        return [
+            (item, status.item_state(resolved=False, due_date=item.due_date, on=self.today))
+            for item in self.open_items
+        ]
+
+    @cached_property
+    def overdue_projects(self) -> list[ProjectRow]:
+        """The projects with an overdue stage, in the board's order."""
+        return [row for row in self.projects if row.overdue]
 
     @property
     def key_rows(self) -> list[IndicatorRow]:
@@ -261,6 +315,7 @@ def indicator_rows(indicators: list[Indicator], year: int, month: int) -> list[I
                     value=figure.value if figure else None,
                     official_growth=figure.growth if figure else None,
                     last_year_value=last_year.value if last_year else None,
+                    published_completion_rate=figure.reported_completion_rate if figure else None,
                 ),
                 reviewed=indicator.office_id in reviewed,
             )
@@ -278,35 +333,50 @@ def dashboard(
     today: date | None = None,
 ) -> Dashboard:
     today = today or periods.today()
-    indicators = list(indicator_queryset(user, category, office))
+    # Every row below belongs to an office the user may read: one object per office, given to
+    # each row, instead of one per row from a join (800 of them at bench scale).
+    readable = {o.pk: o for o in readable_offices(user)}
+    indicators = _with_office(
+        list(indicator_queryset(user, category, office).select_related(None)), readable
+    )
     rows = indicator_rows(indicators, year, month)
 
     projects_qs = scope_to_offices(Project.objects.filter(is_active=True), user).filter(
         children__isnull=True
     )
     tasks_qs = scope_to_offices(Task.objects.filter(section__year=year), user)
-    offices_qs = readable_offices(user).filter(is_active=True)
     if office is not None:
         projects_qs = projects_qs.filter(office=office)
         tasks_qs = tasks_qs.filter(office=office)
-        offices_qs = offices_qs.filter(pk=office.pk)
-    projects = list(
-        projects_qs.select_related("office")
-        .prefetch_related(Prefetch("stages", queryset=Stage.objects.order_by("order")))
-        .order_by("order", "id")
+    projects = _with_office(
+        list(
+            projects_qs.annotate(template_name=F("template__name")).order_by("order", "id")
+        ),  # the template's name for the board, without a model each
+        readable,
     )
-    tasks = list(tasks_qs.select_related("section", "office").order_by("section__number", "order"))
+    stages = _stage_facts([project.pk for project in projects])
+    tasks = _with_office(
+        list(tasks_qs.select_related("section").order_by("section__number", "order")), readable
+    )
     reports = ProgressReport.objects.filter(year=year, month=month).filter(
         Q(project__in=[p.pk for p in projects]) | Q(task__in=[t.pk for t in tasks])
     )
     project_reports = {r.project_id: r for r in reports if r.project_id}
     task_reports = {r.task_id: r for r in reports if r.task_id}
-    offices = list(offices_qs)
+    offices = [
+        o for o in readable.values() if o.is_active and (office is None or o.pk == office.pk)
+    ]
 
+    stages_on = status.judged_on(year, month, today)
+    labels = {state: _translated(state) for state in status.StageState}
     project_rows = [
         ProjectRow(
             project=project,
-            cells=[StageCell(stage, stage_state(stage, today)) for stage in project.stages.all()],
+            cells=[
+                StageCell(stage, state, labels[state])
+                for stage in stages.get(project.pk, ())
+                for state in [stage_state(stage, stages_on)]
+            ],
             report=project_reports.get(project.pk),
         )
         for project in projects
@@ -315,15 +385,16 @@ def dashboard(
     task_rows = []
     for task in tasks:
         report = task_reports.get(task.pk)
-        behind = report is not None and status.task_is_behind(
+        progress = status.task_progress(
+            reported=report is not None,
             quantity=task.quantity,
-            done=report.quantity_done,
-            percent_done=report.percent_done,
+            done=report.quantity_done if report else None,
+            percent_done=report.percent_done if report else None,
             deadline=task.deadline,
             year=year,
             month=month,
         )
-        task_rows.append(TaskRow(task=task, report=report, behind=behind))
+        task_rows.append(TaskRow(task=task, report=report, progress=progress))
     sections = sorted({task.section for task in tasks}, key=lambda s: s.number)
 
     late = today > review.due_date(year, month)
@@ -360,7 +431,69 @@ def dashboard(
         ],
         open_items=list(items_qs.order_by("due_date")),
         today=today,
+        stages_on=stages_on,
     )
+
+
+def _with_office(rows: list, offices: dict[int, Office]) -> list:  # type: ignore[type-arg]
+    for row in rows:
+        if row.office_id in offices:
+            row.office = offices[row.office_id]
+    return rows
+
+
+def _stage_facts(project_ids: list[int]) -> dict[int, list[StageFacts]]:
+    """Each project's stages in pipeline order, as values: one query."""
+    stages: dict[int, list[StageFacts]] = {}
+    rows = (
+        Stage.objects.filter(project__in=project_ids)
+        .order_by("project_id", "order")
+        .values_list(*StageFacts._fields)
+    )
+    for row in rows:
+        stage = StageFacts._make(row)
+        stages.setdefault(stage.project_id, []).append(stage)
+    return stages
+
+
+@dataclass
+class BoardTable:
+    """One stage template's part of 挂图作战: its stages as columns, and each project's stages
+    placed under their own column (None where a project lacks that stage)."""
+
+    template: str
+    stage_names: list[str]
+    rows: list[tuple[ProjectRow, list[StageCell | None]]]
+
+
+def board_tables(project_rows: list[ProjectRow]) -> list[BoardTable]:
+    """A table per stage template in use, in the order its first project comes on the board:
+    a leader reads a pipeline across, and projects on different pipelines do not share columns
+    (a 7-stage project under a 12-column header would put its stages under others' names)."""
+    groups: dict[int | None, list[ProjectRow]] = {}
+    for row in project_rows:
+        groups.setdefault(row.project.template_id, []).append(row)
+    tables = []
+    for rows in groups.values():
+        template = rows[0].project.template_name  # annotated by dashboard()
+        columns: dict[str, tuple[int, str]] = {}  # stage key: (order, name)
+        for row in rows:
+            for cell in row.cells:
+                columns.setdefault(cell.stage.key, (cell.stage.order, cell.stage.name))
+        keys = sorted(columns, key=lambda key: (columns[key][0], key))
+        tables.append(
+            BoardTable(
+                template=template or "",
+                stage_names=[columns[key][1] for key in keys],
+                rows=[(row, _under(row.cells, keys)) for row in rows],
+            )
+        )
+    return tables
+
+
+def _under(cells: list[StageCell], keys: list[str]) -> list[StageCell | None]:
+    by_key = {cell.stage.key: cell for cell in cells}
+    return [by_key.get(key) for key in keys]
 
 
 def _stage_names(project_rows: list[ProjectRow]) -> list[str]:

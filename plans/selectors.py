@@ -96,19 +96,9 @@ def open_supervision_items(user: User) -> QuerySet[SupervisionItem]:
     )
 
 
-def overdue_supervision_items(user: User, on: date) -> QuerySet[SupervisionItem]:
-    return open_supervision_items(user).filter(due_date__lt=on)
-
-
-def stage_state(stage: Stage, on: date) -> str:
-    """'done', 'overdue', 'on_time' (planned, not yet due) or 'not_started' (no plan)."""
-    if stage.completed:
-        return "done"
-    if status.stage_is_overdue(planned_date=stage.planned_date, completed=False, on=on):
-        return "overdue"
-    if stage.planned_date is not None:
-        return "on_time"
-    return "not_started"
+def stage_state(stage: Stage, on: date) -> status.StageState:
+    """A stage's state on a day (plans.status.stage_state decides)."""
+    return status.stage_state(planned_date=stage.planned_date, completed=stage.completed, on=on)
 
 
 @dataclass

@@ -10,7 +10,7 @@ Used by the dashboard, exports, the briefing, charts and admin alike; they print
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -112,6 +112,7 @@ class TargetProgress:
     gap: Decimal | None = None  # percentage points; positive is good whichever the direction
     growth: Decimal | None = None  # the growth compared, for a growth target
     growth_is_official: bool = False
+    completion_is_published: bool = False  # the 完成率 is the one published with the figure
 
     @property
     def label(self) -> str:
@@ -159,6 +160,7 @@ def target_progress(
     value: Decimal | None,
     official_growth: Decimal | None = None,
     last_year_value: Decimal | None = None,
+    published_completion_rate: Decimal | None = None,
 ) -> TargetProgress:
     """An indicator's standing against its annual target at the end of (year, month).
 
@@ -174,7 +176,8 @@ def target_progress(
     - milestone: 已完成 once achieved by the period's end.
 
     时序进度 is given only for a year-to-date indicator (a stock or a month's figure has none),
-    or where the decision was made against it.
+    or where the decision was made against it. Without a target to compute a 完成率 from, the
+    one published with the figure is given (flagged), and decides nothing.
     """
     result = _target_progress(
         indicator=indicator,
@@ -187,16 +190,14 @@ def target_progress(
         official_growth=official_growth,
         last_year_value=last_year_value,
     )
+    published = result.completion_rate is None and published_completion_rate is not None
+    if published:
+        result = replace(
+            result, completion_rate=published_completion_rate, completion_is_published=True
+        )
     if indicator.is_cumulative or result.status in TIME_STATUSES:
         return result
-    return TargetProgress(
-        result.status,
-        result.completion_rate,
-        None,
-        result.gap,
-        result.growth,
-        result.growth_is_official,
-    )
+    return replace(result, time_progress=None)
 
 
 TIME_STATUSES = frozenset({Status.AHEAD, Status.ON_PACE, Status.BEHIND})

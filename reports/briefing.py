@@ -111,9 +111,8 @@ def target_phrase(row: IndicatorRow) -> str:
             "target": row.target_label,
             "state": progress.label,
         }
-    reported = row.figure.reported_completion_rate if row.figure is not None else None
-    if reported is not None:
-        return _("完成率%(rate)s%%") % {"rate": glossary.two_places(reported)}
+    if progress.completion_is_published and rate is not None:
+        return _("完成率%(rate)s%%") % {"rate": glossary.two_places(rate)}
     return ""
 
 
@@ -190,9 +189,7 @@ def table_row(row: IndicatorRow) -> TableRow:
     if growth is not None and not official:
         shown_growth += str(glossary.COMPUTED_MARK)
     completion = glossary.two_places(progress.completion_rate)
-    reported = row.figure.reported_completion_rate if row.figure is not None else None
-    if progress.completion_rate is None and reported is not None:
-        completion = glossary.two_places(reported)
+    if progress.completion_is_published:
         remarks.append(_("完成率为公布数"))
     return TableRow(
         indicator=indicator_wording(row),

@@ -9,7 +9,7 @@ import pytest
 
 from indicators.models import Indicator
 from plans import status
-from plans.status import Status, target_progress
+from plans.status import StageState, Status, TaskState, target_progress
 
 
 def indicator(kind: str = "ytd", direction: str = "higher") -> Indicator:
@@ -238,6 +238,65 @@ class TestOverdueRules:
             year=2024,
             month=9,
         )
+
+    def test_a_task_exactly_at_its_pace_is_on_pace(self):
+        # 974.99 of 1300亩 is 74.9992%, shown as 75.00% against a 75.00% pace: the shown rate
+        # decides, so it is 按序时 (the unrounded one called it 滞后 beside "75.00%").
+        def at(done: str) -> status.TaskProgress:
+            return status.task_progress(
+                reported=True,
+                quantity=D("1300"),
+                done=D(done),
+                percent_done=None,
+                deadline=date(2024, 12, 31),
+                year=2024,
+                month=9,
+            )
+
+        on_pace = at("974.99")
+        assert (on_pace.state, on_pace.label, on_pace.tone) == (TaskState.ON_PACE, "按序时", "good")
+        assert (on_pace.rate, on_pace.expected) == (D("75.00"), D("75.00"))
+        assert at("974.90").state == TaskState.BEHIND and at("974.90").label == "滞后"
+        assert at("1000").state == TaskState.AHEAD and at("1000").label == "超序时"
+        assert at("1300").state == TaskState.DONE and at("1300").label == "已完成"
+        unreported = status.task_progress(
+            reported=False,
+            quantity=D("1300"),
+            done=None,
+            percent_done=None,
+            deadline=date(2024, 12, 31),
+            year=2024,
+            month=9,
+        )
+        assert (unreported.label, unreported.tone) == ("未填报", "neutral")
+
+    def test_an_indicator_exactly_at_time_progress_is_on_pace(self):
+        # 27 of 36 by September is 75.00% of a 75.00% time progress.
+        result = progress(target_kind="amount", target_value=D("36"), month=9, value=D("27"))
+        assert (result.status, result.label, result.gap) == (Status.ON_PACE, "按序时", D("0.00"))
+        assert result.gap_label == "按序时"
+
+    def test_a_stock_has_no_time_progress_and_a_missing_figure_is_not_filled(self):
+        stock = indicator(kind="stock")
+        no_figure = status.target_progress(
+            indicator=stock, target_kind=None, target_value=None, year=2024, month=9, value=None
+        )
+        assert (no_figure.label, no_figure.time_progress) == ("未填报", None)
+        reported = status.target_progress(
+            indicator=stock, target_kind=None, target_value=None, year=2024, month=9, value=D("1")
+        )
+        assert (reported.label, reported.time_progress) == ("无目标", None)
+
+    def test_stage_and_item_states_have_words_and_tones(self):
+        on = date(2024, 9, 30)
+        overdue = status.stage_state(planned_date=date(2024, 6, 30), completed=False, on=on)
+        assert (overdue, overdue.label, overdue.tone) == (StageState.OVERDUE, "已逾期", "bad")
+        assert status.stage_state(planned_date=None, completed=False, on=on).label == "未排期"
+        item = status.item_state(resolved=False, due_date=date(2024, 9, 1), on=on)
+        assert (item.label, item.tone) == ("已逾期", "bad")
+        assert status.item_state(resolved=True, due_date=date(2024, 9, 1), on=on).label == "已办结"
+        assert status.judged_on(2023, 9, date(2026, 11, 30)) == date(2023, 9, 30)
+        assert status.judged_on(2026, 11, date(2026, 11, 15)) == date(2026, 11, 15)
 
     def test_a_task_due_mid_year_follows_a_steeper_path(self):
         june = date(2024, 6, 30)
