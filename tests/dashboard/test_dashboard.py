@@ -43,7 +43,9 @@ def test_the_cards_show_value_growth_target_rate_gap_and_status(leader_client, t
     assert investment.marks == ["演示数据", "已修订"]
     body = response.content.decode()
     assert "2024年1-9月 · 时序进度 75.00%" in body
-    assert "+7.61个百分点" in body and "-25.00个百分点" in body
+    # The gap in words (超序时 / 落后序时), never a signed 差距 beside a lead.
+    assert "超序时7.61个百分点" in body and "落后序时25.00个百分点" in body
+    assert "差距" not in body
     assert '<p class="status good">超序时</p>' in body
     assert '<p class="status bad">滞后</p>' in body
     assert "31.3%" in body
