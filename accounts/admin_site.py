@@ -75,9 +75,7 @@ class XiageAdminSite(admin.AdminSite):
     index_title = _("数据管理")
 
     def has_permission(self, request: HttpRequest) -> bool:
-        # Staff status is not managed separately: holding a role is what opens the admin.
-        user = request.user
-        return user.is_active and (user.is_staff or getattr(user, "has_any_role", False))
+        return permissions.can_open_admin(request.user)
 
     @login_not_required
     def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:

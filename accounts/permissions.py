@@ -348,6 +348,12 @@ def can_confirm_supervision(user: User, item: Any) -> bool:
     return bool(user.is_active and item.raised_by_id == user.pk)
 
 
+def can_read_notification_log(user: User) -> bool:
+    """The notifications sent and their deliveries (数据管理 → 通知): admins, to see what was sent
+    to whom and which channel failed; no one changes them."""
+    return bool(user.is_active and user.is_admin)
+
+
 # --- past versions ------------------------------------------------------------------------------
 
 

@@ -2,7 +2,6 @@
 
 The names are not namespaced (LOGIN_URL = "login", reverse("password_change"))."""
 
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from accounts import views
@@ -10,14 +9,14 @@ from accounts.forms import LoginForm
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(authentication_form=LoginForm), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
     path("password_change/", views.PasswordChangeView.as_view(), name="password_change"),
     # The second factor (TOTP): enrol an authenticator app, and its code after the password.
     path("otp/", views.otp_setup, name="otp_setup"),
     path("otp/verify/", views.otp_verify, name="otp_verify"),
     path(
         "password_change/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
+        views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
 ]

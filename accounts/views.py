@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import audit, identification
 from accounts.audit import Action, Result
 from accounts.forms import TokenForm
+from accounts.permissions import PermissionMixin, can_use_site, permission, public
 
 
 def locked_out(request: HttpRequest, original_response: object = None, credentials: object = None):  # type: ignore[no-untyped-def]
@@ -45,8 +46,10 @@ def axes_username(request: HttpRequest, credentials: dict | None = None) -> str:
 ROOT_ADDRESS = "/"
 
 
-class LoginView(auth_views.LoginView):
+class LoginView(PermissionMixin, auth_views.LoginView):
     """Django's login page, with the root address counting as no particular page."""
+
+    permission_rule = public
 
     def get_redirect_url(self) -> str:
         url = super().get_redirect_url()
@@ -77,11 +80,23 @@ def sign_out_locked(request: HttpRequest) -> HttpResponse:
     return locked_out(request)
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+class LogoutView(PermissionMixin, auth_views.LogoutView):
+    """退出登录 (POST), Django's."""
+
+    permission_rule = can_use_site
+
+
+class PasswordChangeDoneView(PermissionMixin, auth_views.PasswordChangeDoneView):
+    permission_rule = can_use_site
+
+
+class PasswordChangeView(PermissionMixin, auth_views.PasswordChangeView):
     """修改密码: the new password follows AUTH_PASSWORD_VALIDATORS (complexity, history); a wrong
     old password counts as a failed login, and reaching LOGIN_FAILURE_LIMIT signs the person out
     and locks the account like the login page. A forced change (new account, reset by an admin,
     expired password) lands on 待办 when done."""
+
+    permission_rule = can_use_site
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
         if (
@@ -167,6 +182,7 @@ def second_factor_done(request: HttpRequest, device: TOTPDevice) -> HttpResponse
 
 @never_cache
 @sensitive_post_parameters("token")
+@permission(can_use_site)
 def otp_setup(request: HttpRequest) -> HttpResponse:
     """绑定认证器: the secret as a QR code and as text; a code from the app confirms it. A
     session not yet verified may not replace a device it already has."""
@@ -211,6 +227,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @sensitive_post_parameters("token")
+@permission(can_use_site)
 def otp_verify(request: HttpRequest) -> HttpResponse:
     """输入动态口令, after the password: a wrong code counts as a failed login (django-axes)."""
     user = request.user

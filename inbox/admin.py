@@ -9,15 +9,16 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from accounts import permissions
 from inbox.models import Delivery, Notification
 
 
 class ReadOnlyForAdmins(admin.ModelAdmin):
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_active and request.user.is_admin
+        return permissions.can_read_notification_log(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.is_active and request.user.is_admin
+        return permissions.can_read_notification_log(request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
