@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django_tables2 import RequestConfig
 
 from accounts import audit
 from accounts.permissions import (
@@ -20,32 +20,24 @@ from accounts.permissions import (
 from dashboard import charts, exports, page_cache, selectors
 from dashboard.filters import DashboardFilter
 from dashboard.forms import SupervisionForm
-from dashboard.tables import IndicatorTable
+from dashboard.tables import indicator_table, with_params
 from indicators import periods
 from indicators.models import Figure, Indicator, Place
 from plans import services as plan_services
 from plans.models import Project, Stage, Target, Task
 from plans.selectors import history_entries
-from xiage.paging import paginate_table
+from xiage.paging import bounded_int
 
 TABLE_ROWS_PER_PAGE = 30
+# The dashboard lists this many projects with an overdue stage, and links to the board for all.
+OVERDUE_SHOWN = 10
+# The task table's page: ?task_page= turns it (and opens it).
+TASK_ROWS_PER_PAGE = 20
 
 
 def _period(request: HttpRequest) -> tuple[int, int, str]:
     """The requested period, or the latest with figures; an error message for a bad one."""
-    raw = request.GET.get("period", "").strip()
-    if raw:
-        try:
-            year, month = periods.parse_period(raw)
-        except periods.PeriodError as exc:
-            year, month = selectors.latest_period(request.user)
-            return year, month, str(exc)
-        if periods.is_future(year, month):
-            year, month = selectors.latest_period(request.user)
-            return year, month, _("所选月份尚未到来，已显示最近有数据的月份。")
-        return year, month, ""
-    year, month = selectors.latest_period(request.user)
-    return year, month, ""
+    return periods.period_from_query(request.GET, lambda: selectors.latest_period(request.user))
 
 
 @permission(can_read_dashboard)
@@ -87,18 +79,22 @@ def _index_page(request: HttpRequest) -> page_cache.Page:
     """The page's title (the period) and its body, which holds nothing of the user's own."""
     data, filters, period_error = _filtered(request)
     year, month = data.year, data.month
-    table = IndicatorTable(data.rows, order_by=request.GET.get("sort"))
     # A page of the table at a time: leaders read the cards first, and a catalogue of hundreds
     # of indicators would make every visit slow. The exports always hold every row.
-    RequestConfig(request, paginate=False).configure(table)
-    paginate_table(table, request, per_page=TABLE_ROWS_PER_PAGE)  # ?per_page=-1 too
+    table = indicator_table(data.rows, request.GET, per_page=TABLE_ROWS_PER_PAGE)
+    # The same for the year's tasks (hundreds of them), and the list of projects with an
+    # overdue stage shows the first few, with a link to the board filtered to all of them.
+    tasks = Paginator(data.tasks, TASK_ROWS_PER_PAGE)
+    task_page = tasks.page(
+        bounded_int(
+            request.GET.get("task_page"), default=1, lowest=1, highest=tasks.num_pages
+        )
+    )
     chosen = _chosen_indicator(request, data)
     path_chart = path_table = None
     if chosen is not None:
         path_series = selectors.indicator_series(chosen.indicator, (year, year - 1))
-        path_chart = charts.to_json(
-            charts.cumulative_path(chosen.indicator, year, path_series, chosen.target)
-        )
+        path_chart = charts.cumulative_path(chosen.indicator, year, path_series, chosen.target)
         path_table = charts.path_table(chosen.indicator, year, path_series, chosen.target)
     query = request.GET.copy()
     query.pop("_export", None)
@@ -109,6 +105,17 @@ def _index_page(request: HttpRequest) -> page_cache.Page:
         "period_value": periods.format_period(year, month),
         "period_error": period_error,
         "table": table,
+        "task_page": task_page,
+        "task_pages": {
+            "open": "task_page" in request.GET,
+            "previous": with_params(request.GET, task_page=task_page.number - 1) + "#tasks"
+            if task_page.has_previous()
+            else "",
+            "next": with_params(request.GET, task_page=task_page.number + 1) + "#tasks"
+            if task_page.has_next()
+            else "",
+        },
+        "overdue_shown": data.overdue_projects[:OVERDUE_SHOWN],
         "chosen": chosen,
         # Each chart's facts as a table, for readers who cannot see the chart.
         "chart_tables": {
@@ -119,9 +126,9 @@ def _index_page(request: HttpRequest) -> page_cache.Page:
         },
         "charts": {
             "path": path_chart,
-            "growth": charts.to_json(charts.growth_by_indicator(data.key_rows or data.rows)),
-            "gantt": charts.to_json(charts.project_gantt(data.projects, data.today)),
-            "tasks": charts.to_json(charts.tasks_by_section(data.tasks, data.sections)),
+            "growth": charts.growth_by_indicator(data.key_rows or data.rows),
+            "gantt": charts.project_gantt(data.projects, data.today),
+            "tasks": charts.tasks_by_section(data.tasks, data.sections),
         },
         "query": query.urlencode(),
         # The indicator picker keeps the page's other parameters. Listed here, since in a
@@ -156,7 +163,21 @@ def board(request: HttpRequest) -> HttpResponse:
     filters.is_valid()
     cleaned = getattr(filters.form, "cleaned_data", {})
     data = selectors.dashboard(request.user, year, month, office=cleaned.get("office"))
-    return render(request, "dashboard/board.html", {"data": data, "filters": filters})
+    # ?overdue=1: only the projects with an overdue stage (the dashboard's 项目推进 links here).
+    overdue_only = request.GET.get("overdue") == "1"
+    rows = data.overdue_projects if overdue_only else data.projects
+    return render(
+        request,
+        "dashboard/board.html",
+        {
+            "data": data,
+            "filters": filters,
+            "overdue_only": overdue_only,
+            "all_projects": with_params(request.GET, overdue=None),
+            "project_count": len(rows),
+            "tables": selectors.board_tables(rows),
+        },
+    )
 
 
 @permission(can_read_dashboard)

@@ -5,14 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import date
 from decimal import Decimal as D
 
 import pytest
+from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from dashboard import charts, selectors
+from indicators import glossary
 from indicators.models import Figure
 from plans.models import Target
 from tests.factories import FigureFactory, IndicatorFactory
@@ -71,13 +74,53 @@ def test_the_table_lists_every_indicator_with_its_status(leader_client, town_dat
     assert '<span class="status neutral">无目标</span>' in body
 
 
+def _indicator_table(body: str) -> tuple[list[tuple[str, str, str]], list[list[str]]]:
+    """The indicator table as shown: (header, its class, its sort link) and each row's cells."""
+    table = BeautifulSoup(body, "html.parser").find("table", id="indicator-table")
+    headers = []
+    for th in table.find("thead").find_all("th"):
+        link = th.find("a")
+        headers.append(
+            (th.get_text(strip=True), " ".join(th["class"]), link["href"] if link else "")
+        )
+    # A row: the indicator's name (its link, without the marks beside it), then the cells.
+    rows = [
+        [tr.find("a").get_text(strip=True)]
+        + [td.get_text(strip=True) for td in tr.find_all("td")[1:]]
+        for tr in table.find("tbody").find_all("tr")
+    ]
+    return headers, rows
+
+
 def test_the_table_sorts_with_empty_values_lowest(leader_client, town_data):
-    response = leader_client.get(URL + "&sort=gap")
-    names = [row.record.indicator.name for row in response.context["table"].rows]
-    assert names == ["水稻面积", "固定资产投资", "规上工业产值"]
-    response = leader_client.get(URL + "&sort=-completion")
-    names = [row.record.indicator.name for row in response.context["table"].rows]
-    assert names[0] == "规上工业产值"
+    headers, rows = _indicator_table(leader_client.get(URL + "&sort=gap").content.decode())
+    assert [row[0] for row in rows] == ["水稻面积", "固定资产投资", "规上工业产值"]
+    # The sorted column's link turns the order round; the page's other parameters stay.
+    gap = next(header for header in headers if "col-gap" in header[1])
+    assert gap[1:] == ("col-gap orderable asc", "?period=2024-09&sort=-gap")
+    _headers, rows = _indicator_table(leader_client.get(URL + "&sort=-completion").content.decode())
+    assert rows[0][0] == "规上工业产值"
+
+
+def test_the_table_has_its_columns_and_links(leader_client, town_data):
+    headers, rows = _indicator_table(leader_client.get(URL).content.decode())
+    # The words are the glossary's (one term per concept).
+    assert [header[0] for header in headers] == [
+        "指标", "单位", "本期数", "同比增长（%）", "年度目标", "完成率（%）", "时序进度（%）",
+        str(glossary.GAP_PTS), "状态", "责任科室",
+    ]  # fmt: skip
+    # 单位 and 年度目标 do not sort; the others do, by their own name.
+    assert [href for _text, _css, href in headers] == [
+        "" if name in ("unit", "target") else f"?period=2024-09&sort={name}"
+        for name in (
+            "name", "unit", "value", "growth", "target", "completion", "time_progress", "gap",
+            "status", "office",
+        )
+    ]  # fmt: skip
+    output = next(row for row in rows if row[0] == "规上工业产值")
+    assert output[:4] == ["规上工业产值", "亿元", "29.74", "31.3"]  # as published
+    body = leader_client.get(URL).content.decode()
+    assert f'<a href="/indicators/{town_data["output"].code}/">规上工业产值</a>' in body
 
 
 def test_filters_by_category_and_office_apply_to_the_whole_page(
@@ -133,6 +176,114 @@ def test_stuck_projects_and_the_board(leader_client, plan_data):
     body = response.content.decode()
     assert '<td class="cell overdue">已逾期<br><small>计划 2024-06-30</small></td>' in body
     assert '<td class="cell done">已完成<br><small>2024-03-01</small></td>' in body
+
+
+def _board(body: str) -> list[dict]:
+    """Each table of the board as read: its caption, and per project a {header: cell text}."""
+    tables = []
+    for table in BeautifulSoup(body, "html.parser").find_all("table", class_="board"):
+        headers = [th.get_text(strip=True) for th in table.find("thead").find_all("th")]
+        rows = {}
+        for tr in table.find("tbody").find_all("tr"):
+            cells = tr.find_all(["th", "td"], recursive=False)
+            assert len(cells) == len(headers), (headers, [c.get_text() for c in cells])
+            texts = [cell.get_text(" ", strip=True) for cell in cells]
+            rows[texts[0]] = dict(zip(headers, texts, strict=True))
+        caption = table.find("caption")
+        tables.append({"caption": caption.get_text(strip=True) if caption else "", "rows": rows})
+    return tables
+
+
+def test_with_two_stage_templates_every_board_cell_sits_under_its_own_stage(
+    leader_client, plan_data, office_b
+):
+    from plans.models import Project, Stage, StageTemplate, StageTemplateStep
+    from plans.services import project_create
+
+    second = StageTemplate.objects.create(name="产业项目流程")
+    names = ["谋划", "立项审批", "方案设计", "招投标", "开工", "主体完工", "投入运营"]
+    for order, name in enumerate(names, start=1):
+        StageTemplateStep.objects.create(template=second, order=order, key=f"s{order}", name=name)
+    project_create(
+        code="new", name="新能源产业园", type="industry", office=office_b, template=second
+    )
+    # Every stage of both projects gets its own planned date, so a cell says which stage it is.
+    for project in Project.objects.filter(code__in=["late", "new"]):
+        for stage in project.stages.filter(actual_date=None):
+            stage.planned_date = date(
+                2024 if stage.order <= 5 else 2025, stage.order, 10 + stage.order
+            )
+            stage.save()
+    tables = _board(leader_client.get("/board/?period=2024-09").content.decode())
+    assert [table["caption"] for table in tables] == [
+        "阶段模板：重点项目标准流程",
+        "阶段模板：产业项目流程",
+    ]
+    first, other = tables
+    assert list(first["rows"]) == ["后冯区块", "东部农产品交易市场"]
+    assert list(other["rows"]) == ["新能源产业园"]
+    late = first["rows"]["后冯区块"]
+    # The issue's case: 后冯区块's overdue 组件报批 under 组件报批, not another pipeline's stage.
+    assert late["组件报批"] == "已逾期 计划 2024-05-15"
+    assert "方案设计" not in late
+    assert other["rows"]["新能源产业园"]["方案设计"] == "已逾期 计划 2024-03-13"
+    # Every stage of every project: its cell is under its own name, with its own date.
+    for stage in Stage.objects.filter(project__code__in=["late", "new"]):
+        table = other if stage.project.code == "new" else first
+        cell = table["rows"][stage.project.name][stage.name]
+        shown = stage.actual_date or stage.planned_date
+        assert cell.endswith(shown.isoformat()), (stage.name, cell)
+
+
+def test_the_board_lists_only_the_overdue_projects_when_asked(leader_client, plan_data):
+    tables = _board(leader_client.get("/board/?period=2024-09&overdue=1").content.decode())
+    assert [list(table["rows"]) for table in tables] == [["后冯区块"]]
+    assert tables[0]["caption"] == ""  # one stage template in use: no caption
+
+
+def test_the_dashboard_lists_ten_overdue_projects_and_links_to_all(leader_client, plan_data):
+    from plans.services import project_create
+
+    for i in range(12):
+        project = project_create(
+            code=f"late{i}",
+            name=f"逾期项目{i:02d}",
+            type="industry",
+            office=plan_data["late"].office,
+        )
+        project.stages.filter(key="land").update(planned_date=date(2024, 6, 1))
+    soup = BeautifulSoup(leader_client.get(URL).content.decode(), "html.parser")
+    panel = soup.find("h2", string="项目推进").parent
+    listed = [li.find("a").get_text() for li in panel.find("ul").find_all("li")]
+    assert listed == ["后冯区块", *[f"逾期项目{i:02d}" for i in range(9)]]
+    link = panel.find("a", string="查看全部 13 个有阶段逾期的项目")
+    assert link["href"] == "/board/?period=2024-09&overdue=1"
+    tables = _board(leader_client.get(link["href"]).content.decode())
+    assert len(tables[0]["rows"]) == 13
+
+
+def test_the_task_table_shows_a_page_of_tasks(leader_client, plan_data):
+    from tests.factories import TaskFactory
+
+    for i in range(25):
+        TaskFactory(
+            title=f"任务{i:02d}",
+            office=plan_data["task"].office,
+            section=plan_data["task"].section,
+            order=i + 1,
+        )
+    soup = BeautifulSoup(leader_client.get(URL).content.decode(), "html.parser")
+    tasks = soup.find("details", id="tasks")
+    assert not tasks.has_attr("open")
+    assert len(tasks.find("tbody").find_all("tr")) == 20
+    assert tasks.find("p", class_="pager").get_text(" ", strip=True) == "共 26 项，第 1/2 页 下一页"
+    following = tasks.find("a", string="下一页")["href"]
+    assert following == "?period=2024-09&task_page=2#tasks"
+    soup = BeautifulSoup(leader_client.get("/" + following).content.decode(), "html.parser")
+    tasks = soup.find("details", id="tasks")
+    assert tasks.has_attr("open")
+    titles = [tr.find("a").get_text() for tr in tasks.find("tbody").find_all("tr")]
+    assert titles == [f"任务{i:02d}" for i in range(19, 25)]
 
 
 def test_the_csv_export_keeps_filters_and_opens_in_excel(leader_client, town_data):
@@ -191,7 +342,7 @@ def test_the_cumulative_chart_carries_the_known_series(town_data):
     output = town_data["output"]
     series = selectors.indicator_series(output, (2024, 2023))
     target = Target.objects.get(indicator=output, year=2024)
-    figure = charts.to_json(charts.cumulative_path(output, 2024, series, target))
+    figure = charts.cumulative_path(output, 2024, series, target)
     this_year, last_year, path = figure["data"]
     assert this_year["name"] == "2024年" and this_year["x"][8] == "9月"
     assert this_year["y"][7:9] == [26.1, 29.74] and this_year["y"][9] is None
@@ -325,5 +476,5 @@ def test_a_clerk_sees_only_their_office_and_another_offices_pages_are_not_found(
 
 
 def test_an_empty_chart_says_so_in_words():
-    figure = charts.to_json(charts.tasks_by_section([], []))
+    figure = charts.tasks_by_section([], [])
     assert figure["layout"]["annotations"][0]["text"] == "本年度没有工作任务"
