@@ -20,6 +20,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 
 class BackupError(Exception):
@@ -54,14 +55,18 @@ def verify(dump: Path) -> str:
     sums = checksum_path(dump)
     if not sums.is_file():
         raise BackupError(
-            f"找不到校验文件 {sums.name}，无法确认备份完整，未恢复。"
-            "确认该备份可信时可加 --no-verify 跳过校验。"
+            _(
+                "找不到校验文件 %(name)s，无法确认备份完整，未恢复。"
+                "确认该备份可信时可加 --no-verify 跳过校验。"
+            )
+            % {"name": sums.name}
         )
     expected = sums.read_text(encoding="utf-8").split(maxsplit=1)[:1]
     actual = sha256_of(dump)
     if expected != [actual]:
         raise BackupError(
-            f"备份文件 {dump.name} 的 SHA-256 校验不符（文件已损坏或被改动），未恢复。"
+            _("备份文件 %(name)s 的 SHA-256 校验不符（文件已损坏或被改动），未恢复。")
+            % {"name": dump.name}
         )
     return actual
 
@@ -94,7 +99,9 @@ def _pg_env() -> dict[str, str]:
 def _tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        raise BackupError(f"找不到 {name}，请安装 PostgreSQL 客户端（postgresql-client）。")
+        raise BackupError(
+            _("找不到 %(name)s，请安装 PostgreSQL 客户端（postgresql-client）。") % {"name": name}
+        )
     return path
 
 
@@ -112,7 +119,7 @@ def backup(directory: Path, now: datetime | None = None) -> Path:
         )
         if result.returncode != 0:
             target.unlink(missing_ok=True)
-            raise BackupError(f"pg_dump 失败：{result.stderr.strip()}")
+            raise BackupError(_("pg_dump 失败：%(error)s") % {"error": result.stderr.strip()})
     else:
         target = directory / f"xiage-{stamp}.sqlite3"
         connection.ensure_connection()
@@ -133,12 +140,12 @@ def restore(source: Path, *, verified: bool = True) -> None:
     """Replace the database's contents with a dump written by backup(), after checking its
     checksum (unless `verified` is False)."""
     if not source.is_file():
-        raise BackupError(f"备份文件不存在：{source}")
+        raise BackupError(_("备份文件不存在：%(file)s") % {"file": source})
     if verified:
         verify(source)
     if connection.vendor == "postgresql":
         if source.suffix != ".dump":
-            raise BackupError("PostgreSQL 只能从 .dump 备份文件恢复。")
+            raise BackupError(_("PostgreSQL 只能从 .dump 备份文件恢复。"))
         connection.close()
         result = subprocess.run(
             [
@@ -156,14 +163,17 @@ def restore(source: Path, *, verified: bool = True) -> None:
             text=True,
         )
         if result.returncode != 0:
-            raise BackupError(f"pg_restore 失败：{result.stderr.strip()}")
+            raise BackupError(_("pg_restore 失败：%(error)s") % {"error": result.stderr.strip()})
         return
     if source.suffix != ".sqlite3":
-        raise BackupError("SQLite 只能从 .sqlite3 备份文件恢复。")
+        raise BackupError(_("SQLite 只能从 .sqlite3 备份文件恢复。"))
     connection.ensure_connection()
     try:
         with sqlite3.connect(source) as dump:
             dump.execute("SELECT count(*) FROM sqlite_master").fetchone()  # is it a database?
             dump.backup(connection.connection)
     except sqlite3.DatabaseError as exc:
-        raise BackupError(f"{source.name} 不是有效的 SQLite 备份文件，未恢复：{exc}") from exc
+        raise BackupError(
+            _("%(name)s 不是有效的 SQLite 备份文件，未恢复：%(error)s")
+            % {"name": source.name, "error": exc}
+        ) from exc
