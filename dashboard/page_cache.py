@@ -31,6 +31,7 @@ from django.core.signals import request_finished, request_started
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString
 
 from accounts import permissions
@@ -56,10 +57,6 @@ class Page:
     @classmethod
     def of(cls, title: str, html: str) -> Page:
         return cls(str(title), str(html))
-
-
-# The function that builds each view's page from a request, registered by get_or_build.
-_builders: dict[str, Callable[[HttpRequest], Page]] = {}
 
 
 def respond(request: HttpRequest, template: str, page: Page, context: dict) -> HttpResponse:
@@ -98,7 +95,6 @@ def key(request: HttpRequest, view: str) -> str | None:
 
 
 def get_or_build(request: HttpRequest, view: str, build: Callable[[HttpRequest], Page]) -> Page:
-    _builders[view] = build
     cache_key = key(request, view)
     if cache_key is None:
         return build(request)
@@ -108,26 +104,28 @@ def get_or_build(request: HttpRequest, view: str, build: Callable[[HttpRequest],
         page = build(request)
         if not stamp.pending():
             cache.set(cache_key, page, settings.DASHBOARD_CACHE_SECONDS, version=version)
-        _remember(request, view)
+        _remember(request, view, build)
     return page
 
 
 # Rebuilding after a write --------------------------------------------------------------------
 
 
-def _remember(request: HttpRequest, view: str) -> None:
-    """Note a first screen just built, to build it again after the next write."""
+def _remember(request: HttpRequest, view: str, build: Callable[[HttpRequest], Page]) -> None:
+    """Note a first screen just built, to build it again after the next write (in whichever
+    process takes the write: the builder is kept by its dotted name)."""
     if TABLE_PARAMETERS & set(request.GET) or not request.user.is_authenticated:
         return
     entry = (
         view,
+        f"{build.__module__}.{build.__qualname__}",
         scope(request.user),
         request.GET.urlencode(),
         translation.get_language() or settings.LANGUAGE_CODE,
         request.user.pk,
         request.get_host(),
     )
-    recent = [e for e in cache.get(RECENT_KEY, []) if e[:4] != entry[:4]]
+    recent = [e for e in cache.get(RECENT_KEY, []) if e[:5] != entry[:5]]
     cache.set(RECENT_KEY, [entry, *recent][:RECENT_PAGES], None)
 
 
@@ -137,32 +135,34 @@ def rebuild_recent() -> int:
         return 0
     built = 0
     users = get_user_model()._default_manager.select_related("office")
-    for view, page_scope, query, language, user_pk, host in cache.get(RECENT_KEY, []):
-        build = _builders.get(view)
-        user = users.filter(pk=user_pk, is_active=True).first()
-        if build is None or user is None or scope(user) != page_scope:
-            continue
-        request = HttpRequest()
-        request.method = "GET"
-        request.path = request.path_info = "/"
-        request.GET = QueryDict(query)
-        request.META = {"HTTP_HOST": host, "SERVER_NAME": host, "SERVER_PORT": "80"}
-        request.user = user
-        with translation.override(language):
-            cache_key = key(request, view)
-            if cache_key is None:
-                continue
-            version = stamp.current()
-            if cache.get(cache_key, version=version) is not None:
-                continue
-            try:
-                page = build(request)
-            except Exception:  # the writer's work is done; the next reader builds the page
-                logger.exception("dashboard page %s not built ahead", view)
-                continue
-            cache.set(cache_key, page, settings.DASHBOARD_CACHE_SECONDS, version=version)
-            built += 1
+    for entry in cache.get(RECENT_KEY, []):
+        if len(entry) != 7:
+            continue  # noted by another version of this module
+        try:
+            built += _rebuild(*entry, users=users)
+        except Exception:  # the writer's work is done; the next reader builds the page
+            logger.exception("dashboard page %s not built ahead", entry[0])
     return built
+
+
+def _rebuild(view, builder, page_scope, query, language, user_pk, host, *, users) -> int:  # type: ignore[no-untyped-def]
+    user = users.filter(pk=user_pk, is_active=True).first()
+    if user is None or scope(user) != page_scope:
+        return 0
+    request = HttpRequest()
+    request.method = "GET"
+    request.path = request.path_info = "/"
+    request.GET = QueryDict(query)
+    request.META = {"HTTP_HOST": host, "SERVER_NAME": host, "SERVER_PORT": "80"}
+    request.user = user
+    with translation.override(language):
+        cache_key = key(request, view)
+        version = stamp.current()
+        if cache_key is None or cache.get(cache_key, version=version) is not None:
+            return 0
+        page = import_string(builder)(request)
+        cache.set(cache_key, page, settings.DASHBOARD_CACHE_SECONDS, version=version)
+    return 1
 
 
 _state = threading.local()
