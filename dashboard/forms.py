@@ -36,12 +36,12 @@ class SupervisionForm(forms.Form):
         },
     )
     office = SafeModelChoiceField(
-        label=gettext_lazy("责任单位"),
+        label=gettext_lazy("责任科室"),
         queryset=Office.objects.none(),
         empty_label=None,
         error_messages={
-            "required": gettext_lazy("请选择责任单位。"),
-            "invalid_choice": gettext_lazy("所选责任单位不存在，请重新选择。"),
+            "required": gettext_lazy("请选择责任科室。"),
+            "invalid_choice": gettext_lazy("所选责任科室不存在，请重新选择。"),
         },
     )
     due_date = forms.DateField(

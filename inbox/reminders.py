@@ -203,7 +203,7 @@ def _supervision_reminders(
         "due": item.due_date.isoformat(),
         "who": item.raised_by,
     }
-    body = _("%(subject)s · 责任单位：%(office)s · 办结时限：%(due)s · 交办人：%(who)s") % facts
+    body = _("%(subject)s · 责任科室：%(office)s · 办结时限：%(due)s · 交办人：%(who)s") % facts
     if not item.is_open:
         assert item.resolved_at is not None
         return [

@@ -14,7 +14,7 @@ from accounts import permissions
 from accounts.permissions import OfficeScopedAdmin, ScopedAdminMixin, ScopedHistoryAdmin
 from indicators import periods
 from indicators.admin import FrozenMonthAdminMixin
-from plans import services, views
+from plans import services, status, views
 from plans.forms import SupervisionItemForm
 from plans.models import (
     PlanSection,
@@ -330,8 +330,8 @@ class SupervisionItemAdmin(VersionedAdminMixin, OfficeScopedAdmin, ScopedHistory
 
     @admin.display(description=gettext_lazy("状态"))
     def state(self, obj: SupervisionItem) -> str:
-        if not obj.is_open:
-            return _("已办结")
-        if obj.is_overdue(timezone.localdate()):
-            return _("已逾期")
-        return _("办理中")
+        return str(
+            status.item_state(
+                resolved=not obj.is_open, due_date=obj.due_date, on=timezone.localdate()
+            ).label
+        )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.permissions import scope_to_offices
+from indicators import glossary
 from plans.models import ProgressReport, Project, Stage, Task
 from xiage.spreadsheets import Book
 
@@ -15,7 +16,7 @@ PROJECT_HEADERS = [
     _("项目"),
     _("类型"),
     _("位置"),
-    _("责任单位"),
+    glossary.OFFICE,
     _("联系领导"),
     _("已完成阶段"),
     _("当前阶段"),
@@ -31,7 +32,7 @@ TASK_HEADERS = [
     _("计划原文"),
     _("目标"),
     _("完成时限"),
-    _("责任单位"),
+    glossary.OFFICE,
     _("最近填报"),
     _("累计完成数量"),
     _("形象进度（%）"),

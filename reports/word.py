@@ -21,7 +21,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.styles.style import BaseStyle
 
-from reports.briefing import demo_notice, number, table_headers, table_note
+from indicators import glossary
+from reports.briefing import demo_notice, table_headers, table_note
 from reports.selectors import Briefing
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -152,7 +153,7 @@ def document_bytes(briefing: Briefing) -> bytes:
         _("数据期间：%(period)s　时序进度：%(progress)s%%　生成日期：%(today)s")
         % {
             "period": briefing.period_label,
-            "progress": number(briefing.time_progress),
+            "progress": glossary.two_places(briefing.time_progress),
             "today": briefing.generated_on,
         }
     )

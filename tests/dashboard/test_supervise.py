@@ -151,5 +151,5 @@ def test_an_office_that_does_not_exist_is_refused(django_app, project, leader):
     form["matter"] = MATTER
     form["office"].force_value("999999")
     page = form.submit(status=200)
-    assert "所选责任单位不存在，请重新选择。" in page.text
+    assert "所选责任科室不存在，请重新选择。" in page.text
     assert not SupervisionItem.objects.exists()

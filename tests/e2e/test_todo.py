@@ -95,7 +95,7 @@ def test_a_clerk_lands_on_the_month_being_reported(app, new_page):
     expect(report).to_contain_text("经济发展办")
     expect(report.locator(".state")).to_have_text(
         # The journeys may already have submitted October; else it is a draft or not begun.
-        re.compile("未填报|草稿|已报送|已退回|已审核")
+        re.compile("未报送|草稿|已报送|已退回|已审核")
     )
     expect(report).to_contain_text("截止日期 2024年11月10日")
     shot(page, "19-clerk-todo")

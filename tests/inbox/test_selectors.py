@@ -86,7 +86,7 @@ def test_a_leader_sees_offices_late_or_returned_and_items_coming_due(world):
     items = todo_items(world.leader)
     assert summary(items) == [
         ("supervision", "解决张店区块拆迁遗留问题", "逾期14天"),
-        ("office", "应急管理办：未填报", "逾期5天"),
+        ("office", "应急管理办：未报送", "逾期5天"),
         ("office", "经济发展办：草稿", "逾期5天"),
         ("office", "社会事务办：已退回", "逾期5天"),
         ("supervision", "加快后冯区块政策处理", "还剩5天"),
@@ -157,7 +157,7 @@ def test_the_leaders_landing_has_the_key_cards_offices_and_overdue_stages(world)
     assert [row.progress.label for row in data.cards] == ["无目标", "无目标"]
     assert data.cards_period_label == "2024年1-9月"
     assert [(r.office.name, r.label) for r in data.reports] == [
-        ("应急管理办", "未填报"),
+        ("应急管理办", "未报送"),
         ("经济发展办", "草稿"),
         ("社会事务办", "已退回"),
         ("农业农村办", "已报送"),

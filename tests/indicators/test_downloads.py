@@ -202,7 +202,7 @@ def test_the_plan_export_keeps_its_headers_widths_and_panes(leader_client, offic
     book = load_workbook(io.BytesIO(leader_client.get(PROJECTS_EXPORT + "?year=2024").content))
     assert book.sheetnames == ["重点项目", "工作任务"]
     projects, tasks = book["重点项目"], book["工作任务"]
-    assert [cell.value for cell in projects[1]][:4] == ["项目", "类型", "位置", "责任单位"]
+    assert [cell.value for cell in projects[1]][:4] == ["项目", "类型", "位置", "责任科室"]
     assert len(projects[1]) == 12 and len(tasks[1]) == 10
     assert [cell.value for cell in tasks[1]][:3] == ["板块", "任务", "计划原文"]
     for sheet in (projects, tasks):

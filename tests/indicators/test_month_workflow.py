@@ -305,7 +305,7 @@ def test_each_office_has_its_state_and_lateness_late_and_returned_first(five_off
     reports = selectors.office_reports(offices, 2024, 10, today=datetime(2024, 11, 12).date())
     shown = [(r.office.name, r.label, r.lateness_label) for r in reports]
     assert shown == [
-        ("未填科", "未填报", "逾期2天"),
+        ("未填科", "未报送", "逾期2天"),
         ("草稿科", "草稿", "逾期2天"),
         ("退回科", "已退回", "逾期2天"),
         ("报送科", "已报送", "逾期1天"),
@@ -323,7 +323,7 @@ def test_the_leader_sees_every_office_and_a_clerk_only_their_own(browsers, five_
         page = browsers.get("/?period=2024-10", leader)
         items = page.html.select("li.office-report")
         states = [(li.strong.text, li.select_one(".status").text) for li in items]
-        assert states[0] == ("未填科", "未填报") and len(states) == 5
+        assert states[0] == ("未填科", "未报送") and len(states) == 5
         assert ("审核科", "已审核") in states and "逾期2天" in items[0].text
         assert "缺说明" in page.html.select_one(".office-reports").text
 
