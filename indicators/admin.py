@@ -188,7 +188,7 @@ class FigureAdmin(FrozenMonthAdminMixin, VersionedAdminMixin, OfficeScopedAdmin)
         return fields
 
     def save_model(self, request: HttpRequest, obj: Figure, form: Any, change: bool) -> None:
-        if not permissions.can_write_office(request.user, obj.indicator.office):
+        if not permissions.can_change_figure(request.user, obj):
             raise PermissionDenied
         # A refusal (a frozen month, another's change) propagates: VersionedAdminMixin shows
         # the form again with it, and no success message.

@@ -209,7 +209,7 @@ class ProgressReportAdmin(FrozenMonthAdminMixin, VersionedAdminMixin, ScopedHist
         allowed = super().has_change_permission(request, obj)
         if obj is None or not allowed:
             return allowed
-        return permissions.can_write_office(request.user, obj.subject.office)
+        return permissions.can_change_progress_report(request.user, obj)
 
     def month_of(self, obj: ProgressReport) -> tuple[int, int, int]:
         return obj.subject.office_id, obj.year, obj.month
@@ -285,18 +285,18 @@ class SupervisionItemAdmin(VersionedAdminMixin, OfficeScopedAdmin, ScopedHistory
         return fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return services.can_raise_supervision(request.user)
+        return permissions.can_raise_supervision(request.user)
 
     def may_place_in(self, request: HttpRequest, office: Any, obj: Any) -> bool:
         if obj is None:  # raising an item names the office that is to act on it
-            return services.can_raise_supervision(request.user)
+            return permissions.can_raise_supervision(request.user)
         return super().may_place_in(request, office, obj)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is None:
             return super().has_change_permission(request, obj)
-        return self._answerable(request, obj) and permissions.can_write_office(
-            request.user, obj.office
+        return self._answerable(request, obj) and permissions.can_resolve_supervision(
+            request.user, obj
         )
 
     def _answerable(self, request: HttpRequest, obj: SupervisionItem) -> bool:
