@@ -204,7 +204,6 @@ class Dashboard:
     month: int
     rows: list[IndicatorRow]
     projects: list[ProjectRow]
-    stage_names: list[str]
     tasks: list[TaskRow]
     sections: list[PlanSection]
     missing: list[MissingReports]
@@ -246,10 +245,11 @@ class Dashboard:
         return metrics.time_progress(self.month)
 
     def status_counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
+        """{status label: how many rows}, in the order the statuses first come."""
+        counts: dict[status.Status, int] = {}
         for row in self.rows:
-            counts[row.progress.label] = counts.get(row.progress.label, 0) + 1
-        return counts
+            counts[row.progress.status] = counts.get(row.progress.status, 0) + 1
+        return {str(state.label): count for state, count in counts.items()}
 
 
 def latest_period(user: User) -> tuple[int, int]:
@@ -381,7 +381,6 @@ def dashboard(
         )
         for project in projects
     ]
-    stage_names = _stage_names(project_rows)
     task_rows = []
     for task in tasks:
         report = task_reports.get(task.pk)
@@ -419,7 +418,6 @@ def dashboard(
         month=month,
         rows=rows,
         projects=project_rows,
-        stage_names=stage_names,
         tasks=task_rows,
         sections=sections,
         missing=[entry for entry in missing.values() if entry.count],
@@ -494,15 +492,6 @@ def board_tables(project_rows: list[ProjectRow]) -> list[BoardTable]:
 def _under(cells: list[StageCell], keys: list[str]) -> list[StageCell | None]:
     by_key = {cell.stage.key: cell for cell in cells}
     return [by_key.get(key) for key in keys]
-
-
-def _stage_names(project_rows: list[ProjectRow]) -> list[str]:
-    """Board columns: stage names in pipeline order, across the templates in use."""
-    names: dict[str, tuple[int, str]] = {}
-    for row in project_rows:
-        for cell in row.cells:
-            names.setdefault(cell.stage.name, (cell.stage.order, cell.stage.name))
-    return [name for _order, name in sorted(names.values())]
 
 
 def indicator_series(indicator: Indicator, years: tuple[int, ...]) -> dict[int, dict[int, Decimal]]:

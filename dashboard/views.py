@@ -86,9 +86,7 @@ def _index_page(request: HttpRequest) -> page_cache.Page:
     # overdue stage shows the first few, with a link to the board filtered to all of them.
     tasks = Paginator(data.tasks, TASK_ROWS_PER_PAGE)
     task_page = tasks.page(
-        bounded_int(
-            request.GET.get("task_page"), default=1, lowest=1, highest=tasks.num_pages
-        )
+        bounded_int(request.GET.get("task_page"), default=1, lowest=1, highest=tasks.num_pages)
     )
     chosen = _chosen_indicator(request, data)
     path_chart = path_table = None
@@ -117,6 +115,12 @@ def _index_page(request: HttpRequest) -> page_cache.Page:
         },
         "overdue_shown": data.overdue_projects[:OVERDUE_SHOWN],
         "chosen": chosen,
+        # The indicator picker's options: (code, name, chosen?) of each year-to-date indicator.
+        "picker": [
+            (row.indicator.code, row.indicator.name, row is chosen)
+            for row in data.rows
+            if row.indicator.is_cumulative
+        ],
         # Each chart's facts as a table, for readers who cannot see the chart.
         "chart_tables": {
             "path": path_table,
