@@ -182,7 +182,7 @@ class Project(VersionedModel):
         _("总投资（万元）"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     office = models.ForeignKey(
-        Office, verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="projects"
+        Office, verbose_name=_("责任科室"), on_delete=models.PROTECT, related_name="projects"
     )
     leader = models.CharField(_("联系领导"), max_length=32, blank=True)
     template = models.ForeignKey(
@@ -333,7 +333,7 @@ class Task(VersionedModel):
     at_least = models.BooleanField(_("为下限（以上/余）"), default=False)
     deadline = models.DateField(_("完成时限"))
     office = models.ForeignKey(
-        Office, verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="tasks"
+        Office, verbose_name=_("责任科室"), on_delete=models.PROTECT, related_name="tasks"
     )
     leader = models.CharField(_("联系领导"), max_length=32, blank=True)
     indicator = models.ForeignKey(
@@ -508,7 +508,7 @@ class SupervisionItem(VersionedModel):
     matter = models.TextField(_("督办事项"))
     office = models.ForeignKey(
         Office,
-        verbose_name=_("责任单位"),
+        verbose_name=_("责任科室"),
         on_delete=models.PROTECT,
         related_name="supervision_items",
     )

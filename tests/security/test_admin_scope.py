@@ -70,7 +70,7 @@ def test_a_clerk_is_offered_only_their_office_and_a_forced_move_is_refused(world
     before = snapshot()
     form["office"].force_value(str(office_b.pk))
     text = errors_of(form.submit("_save", expect_errors=True))
-    assert REFUSED_CHOICE % "责任单位" in text
+    assert REFUSED_CHOICE % "责任科室" in text
     assert snapshot() == before
     project.refresh_from_db()
     assert (project.office, project.version) == (world["office_a"], 1)
