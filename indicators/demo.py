@@ -72,7 +72,7 @@ def demo_figures_load(until: tuple[int, int] | None = None) -> int:
             for month in range(2, 13):
                 noise = Decimal(str(rng.uniform(0.95, 1.05)))
                 # A cumulative figure builds up over the year; others hover around the level.
-                share = Decimal(month) / 12 if indicator.kind == Kind.YTD else Decimal(1)
+                share = metrics.time_share(month) if indicator.kind == Kind.YTD else Decimal(1)
                 raw = level * share * noise
                 if indicator.unit in Unit.bounded_0_100():
                     raw = min(raw, Decimal(100))

@@ -12,7 +12,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from indicators import periods
+from indicators import metrics, periods
 from indicators.models import Category, Figure, Indicator, Kind
 from plans.models import ProgressReport, Project, ProjectYearPlan, Stage, Target, Task
 from xiage.signals import data_written
@@ -113,7 +113,7 @@ def demo_progress_load(until: tuple[int, int]) -> int:
             for month in range(1, last_month + 1):
                 if (project.pk, None, year, month) in existing:
                     continue
-                share = min(Decimal(month) / 12 * pace, Decimal(1))
+                share = min(metrics.time_share(month) * pace, Decimal(1))
                 reports.append(
                     ProgressReport(
                         project=project,
@@ -132,7 +132,7 @@ def demo_progress_load(until: tuple[int, int]) -> int:
             for month in range(1, last_month + 1):
                 if (None, task.pk, year, month) in existing:
                     continue
-                share = min(Decimal(month) / 12 * pace, Decimal(1))
+                share = min(metrics.time_share(month) * pace, Decimal(1))
                 reports.append(
                     ProgressReport(
                         task=task,
