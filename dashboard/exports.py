@@ -13,26 +13,27 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from dashboard.selectors import IndicatorRow
+from indicators import glossary
 from xiage.downloads import attachment
 from xiage.spreadsheets import Book, safe_text
 
+# The glossary's words (indicators.glossary), as on the page and in the briefing.
 HEADERS = [
-    _("指标"),
-    _("单位"),
-    _("期间"),
-    _("本期数"),
-    _("同比增长（%）"),
-    _("同比来源"),
-    _("年度目标"),
-    _("完成率（%）"),
-    _("时序进度（%）"),
-    _("超（+）/落后（−）（百分点）"),
-    _("状态"),
-    _("责任科室"),
-    _("标记"),
+    glossary.INDICATOR,
+    glossary.UNIT,
+    glossary.PERIOD,
+    glossary.FIGURE,
+    glossary.GROWTH_PCT,
+    glossary.GROWTH_SOURCE,
+    glossary.TARGET,
+    glossary.COMPLETION_PCT,
+    glossary.TIME_PROGRESS_PCT,
+    glossary.GAP_PTS,
+    glossary.STATUS,
+    glossary.OFFICE,
+    glossary.MARKS,
 ]
 Cell = str | Decimal | None
 
@@ -48,7 +49,9 @@ def table_rows(rows: Sequence[IndicatorRow]) -> list[list[Cell]]:
                 row.period_label,
                 row.value,
                 growth,
-                (gettext("公布") if official else gettext("计算")) if growth is not None else "",
+                str(glossary.GROWTH_PUBLISHED if official else glossary.GROWTH_COMPUTED)
+                if growth is not None
+                else "",
                 safe_text(row.target_label),
                 row.progress.completion_rate,
                 row.progress.time_progress,
