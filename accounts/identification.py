@@ -114,7 +114,7 @@ def login_notice(user: User) -> tuple[int, str]:
         text = _("这是您首次登录。")
     else:
         text = _("上次登录：%(when)s，地址 %(address)s。") % {
-            "when": date_format(timezone.localtime(last.at), "Y年n月j日 H:i"),
+            "when": date_format(timezone.localtime(last.at), _("Y年n月j日 H:i")),
             "address": last.address or _("未知"),
         }
     if count:

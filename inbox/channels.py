@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Office, User
 from inbox.models import Delivery, Notification
@@ -25,7 +26,7 @@ from inbox.reminders import Reminder
 
 Channel = Delivery.Channel
 WEBHOOK_TIMEOUT_SECONDS = 5
-BRAND = "下各镇经济指标与重点项目跟踪系统"
+BRAND = gettext_lazy("下各镇经济指标与重点项目跟踪系统")
 
 
 @dataclass

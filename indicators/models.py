@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Office
@@ -359,7 +360,12 @@ class MonthReview(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.office} {self.year}年{self.month}月 {self.get_state_display()}"
+        return gettext("%(office)s %(year)d年%(month)d月 %(state)s") % {
+            "office": self.office,
+            "year": self.year,
+            "month": self.month,
+            "state": self.get_state_display(),
+        }
 
     @property
     def is_locked(self) -> bool:

@@ -132,7 +132,8 @@ def _event(
         else audit.Action.MONTH_REVIEW,
         request=request,
         user=user,
-        obj=f"{review.office} {review.year}年{review.month}月",
+        obj=_("%(office)s %(year)d年%(month)d月")
+        % {"office": review.office, "year": review.year, "month": review.month},
         detail=f"{step}：{reason}" if reason else step,
     )
 

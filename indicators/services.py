@@ -368,7 +368,7 @@ def figures_seed(*, figures: Iterable[dict], source: str) -> int:
             new_value=figure.value,
             new_growth=figure.growth,
             new_note=figure.note,
-            reason=f"从《{source}》导入",
+            reason=_("从《%(source)s》导入") % {"source": source},
         )
         created += 1
     return created

@@ -265,7 +265,10 @@ def template(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(reverse("admin:indicators_figure_import"))
     office = form.cleaned_data["office"]
     year, month = form.cleaned_data["period"]
-    name = f"{office.name}_{periods.format_period(year, month)}_月报模板.xlsx"
+    name = _("%(office)s_%(period)s_月报模板.xlsx") % {
+        "office": office.name,
+        "period": periods.format_period(year, month),
+    }
     response = attachment(excel.template_workbook(office, year, month), name)
     audit.record(audit.Action.DOWNLOAD, request=request, obj=name)
     return response
@@ -276,7 +279,7 @@ def export(request: HttpRequest) -> HttpResponse:
     """All figures of a year the user may read, one sheet per category; a ?year= that is not
     a year from 2000 to 2100 exports this year."""
     year = periods.year_from_query(request.GET)
-    name = f"下各镇经济指标_{year}年.xlsx"
+    name = _("下各镇经济指标_%(year)d年.xlsx") % {"year": year}
     response = attachment(excel.year_workbook(request.user, year), name)
     audit.record(audit.Action.EXPORT, request=request, obj=name)
     return response

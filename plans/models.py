@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -61,7 +62,11 @@ class Target(VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}年 {self.indicator.name} {self.wording or self.get_kind_display()}"
+        return gettext("%(year)d年 %(indicator)s %(wording)s") % {
+            "year": self.year,
+            "indicator": self.indicator.name,
+            "wording": self.wording or self.get_kind_display(),
+        }
 
     def clean(self) -> None:
         if self.kind != self.Kind.MILESTONE and self.value is None:
@@ -88,7 +93,11 @@ class PlanSection(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}年（{chinese_numeral(self.number)}）{self.title}"
+        return gettext("%(year)d年（%(number)s）%(title)s") % {
+            "year": self.year,
+            "number": chinese_numeral(self.number),
+            "title": self.title,
+        }
 
 
 def chinese_numeral(number: int) -> str:
@@ -254,7 +263,7 @@ class ProjectYearPlan(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.project} {self.year}年"
+        return gettext("%(project)s %(year)d年") % {"project": self.project, "year": self.year}
 
 
 class Stage(VersionedModel):
@@ -390,7 +399,7 @@ class Task(VersionedModel):
         except ValueError:
             unit = self.unit
         text = f"{self.quantity.normalize():f}{unit}"
-        return f"{text}以上" if self.at_least else text
+        return gettext("%(quantity)s以上") % {"quantity": text} if self.at_least else text
 
 
 class ProgressReport(VersionedModel):

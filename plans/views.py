@@ -75,7 +75,7 @@ def export(request: HttpRequest) -> HttpResponse:
     """The year's tasks and the projects with their latest progress, as xlsx; a ?year= that is
     not a year from 2000 to 2100 exports this year."""
     year = periods.year_from_query(request.GET)
-    name = f"下各镇重点项目与工作任务_{year}年.xlsx"
+    name = _("下各镇重点项目与工作任务_%(year)d年.xlsx") % {"year": year}
     response = attachment(plan_workbook(request.user, year), name)
     audit.record(audit.Action.EXPORT, request=request, obj=name)
     return response

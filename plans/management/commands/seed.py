@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from accounts.services import offices_seed
 from indicators.seed import data as figures_data
@@ -11,10 +14,13 @@ PLAN_YEAR = 2024
 
 
 class Command(BaseCommand):
-    help = (
-        "导入《下各镇2023年工作总结和2024工作思路》中的基础数据：科室、地点、指标、2023年数据、"
-        "重点项目及其阶段、2024年工作任务。可重复运行，已有数据（包括管理员的修改）不会被覆盖。"
-    )
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.help = _(
+            "导入《下各镇2023年工作总结和2024工作思路》中的基础数据：科室、地点、指标、"
+            "2023年数据、重点项目及其阶段、2024年工作任务。可重复运行，"
+            "已有数据（包括管理员的修改）不会被覆盖。"
+        )
 
     def handle(self, *args, **options) -> None:
         source = f"{figures_data.SOURCE_TITLE}（{figures_data.SOURCE_DATE}）"
@@ -25,7 +31,18 @@ class Command(BaseCommand):
         projects = projects_seed(projects=plan_data.PROJECTS, source=source)
         tasks = plan_seed(year=PLAN_YEAR, sections=plan_data.SECTIONS, tasks=plan_data.TASKS)
         self.stdout.write(
-            f"新建：科室 {offices} 个，地点 {places} 个，指标 {indicators} 个，"
-            f"2023年数据 {figures} 条，重点项目 {projects} 个，2024年工作任务 {tasks} 项"
-            f"（来源：《{source}》）。"
+            _(
+                "新建：科室 %(offices)d 个，地点 %(places)d 个，指标 %(indicators)d 个，"
+                "2023年数据 %(figures)d 条，重点项目 %(projects)d 个，"
+                "2024年工作任务 %(tasks)d 项（来源：《%(source)s》）。"
+            )
+            % {
+                "offices": offices,
+                "places": places,
+                "indicators": indicators,
+                "figures": figures,
+                "projects": projects,
+                "tasks": tasks,
+                "source": source,
+            }
         )
