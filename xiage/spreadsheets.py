@@ -47,7 +47,7 @@ class Sheet:
         self,
         book: Book,
         title: str,
-        headers: Sequence[str],
+        headers: Sequence[Any],  # text, or lazy translations
         widths: Sequence[float],
         freeze: str | None = None,
         banner: str | None = None,
@@ -97,7 +97,7 @@ class Book:
         self.workbook = Workbook(write_only=True)
 
     def sheet(
-        self, title: str, headers: Sequence[str], widths: Sequence[float], **kwargs: Any
+        self, title: str, headers: Sequence[Any], widths: Sequence[float], **kwargs: Any
     ) -> Sheet:
         return Sheet(self, title, headers, widths, **kwargs)
 
