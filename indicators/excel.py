@@ -179,7 +179,7 @@ class ImportRow:
         if data.get("value") is not None and data["value"] != figure.value:
             parts.append(str(_("本期数")))
         if data.get("growth") != figure.growth:
-            parts.append(str(_("同比")))
+            parts.append(str(_("同比增长")))
         if (data.get("note") or "") != figure.note:
             parts.append(str(_("情况说明")))
         return parts

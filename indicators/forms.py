@@ -236,7 +236,7 @@ class FigureRowForm(forms.Form):
         value = cleaned.get("value")
         if value is None:
             if not self.errors and (cleaned.get("growth") is not None or cleaned.get("note")):
-                self.add_error("value", _("填写了同比或说明，但未填写本期数。"))
+                self.add_error("value", _("填写了同比增长或说明，但未填写本期数。"))
             return cleaned
         changed = self.row.figure is None or self.row.figure.value != value
         if changed:

@@ -227,7 +227,7 @@ def _conflict(entry: FigureEntry, figure: Figure | None) -> Conflict | None:
             (part, stored, typed)
             for part, stored, typed in (
                 (_("本期数"), _plain(figure.value), _plain(entry.value)),
-                (_("同比"), _plain(figure.growth), _plain(entry.growth)),
+                (_("同比增长"), _plain(figure.growth), _plain(entry.growth)),
                 (_("情况说明"), figure.note or "—", entry.note or "—"),
             )
             if stored != typed

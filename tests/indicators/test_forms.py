@@ -85,7 +85,7 @@ class TestRowValidation:
 
     def test_growth_without_a_value(self, output):
         form = row_form(output, {"value": "", "growth": "3.1"})
-        assert form.errors["value"] == ["填写了同比或说明，但未填写本期数。"]
+        assert form.errors["value"] == ["填写了同比增长或说明，但未填写本期数。"]
 
     def test_a_reported_figure_cannot_be_blanked(self, output, town):
         figure = FigureFactory(indicator=output, place=town, value=D("29.74"))

@@ -489,7 +489,7 @@ def test_the_preview_names_growth_and_note_changes_and_notes_round_trip(
     assert "修改" not in unchanged.html.select_one("table tbody").text
     book["月报"]["F4"] = 12.5
     changed = _upload(browsers, clerk, book)
-    assert "修改（同比）" in changed.html.select_one("table tbody").text
+    assert "修改（同比增长）" in changed.html.select_one("table tbody").text
     confirm = next(f for f in changed.forms.values() if "confirm" in f.fields)
     confirm.submit().follow()
     figure = Figure.objects.get(indicator=output)
