@@ -2,14 +2,22 @@
 
 A page is the same for everyone who may read the same offices, so it is built once and then
 served from the cache until the data, the day or the query changes. Only the part of the page
-without per-user content (name, CSRF token) is kept; each response puts it into the reader's
-own frame, and django.middleware.gzip.GZipMiddleware compresses the whole (the CSRF token is
-masked per response, Django's defence against BREACH).
+without per-user content (name, CSRF token) is kept, as UTF-8 and already deflated.
 
 The cache is settings.CACHES["default"]: each process's memory under `make run`, and in
 production a Redis server shared by the gunicorn workers. Entries are versioned by the data
 stamp (dashboard.stamp), which every committed write changes, so no page older than the data
 is served, whichever worker took the write.
+
+Compressing a page of a few hundred kilobytes is most of what a cached visit costs: measured
+at bench scale (CPU time of a cached visit, median of 6 × 200), GZipMiddleware over the whole
+page took 5.3 ms and the joined pieces below 3.5 ms (a third less), so the kept part is
+compressed once. A response is one gzip
+member whose deflate stream is three pieces, each started afresh and ended on a full flush: the
+per-user head (compressed per response, CSRF token included), the kept body, and the per-user
+tail. This is how pigz joins blocks compressed apart; any gzip reader reads it as one stream.
+Compressing the CSRF token apart from the page also keeps it out of reach of BREACH-style
+guessing. GZipMiddleware leaves such a response as it is and compresses every other page.
 
 Right after a write commits, the pages read last (RECENT_PAGES first screens: no sorting or
 paging) are built again for the new stamp, so their next reader is served from the cache: in
@@ -20,7 +28,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
+import struct
 import threading
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -29,8 +40,9 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString
 
@@ -41,6 +53,10 @@ from indicators import periods
 # How many recently read first screens are built again after a write.
 logger = logging.getLogger(__name__)
 
+MARKER = "<!--xiage:page-body-->"
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # deflate, no name, no mtime
+
 RECENT_PAGES = 3
 RECENT_KEY = "dashboard:recent-pages"
 # Query parameters that only sort or page a table: such a page is not built ahead.
@@ -49,21 +65,52 @@ TABLE_PARAMETERS = frozenset({"sort", "page", "per_page", "task_page"})
 
 @dataclass(frozen=True)
 class Page:
-    """The shared part of a page: its title and its body (HTML)."""
+    """The shared part of a page: its title, its body as UTF-8 and that body deflated."""
 
     title: str
-    body: str
+    body: bytes
+    deflated: bytes
 
     @classmethod
     def of(cls, title: str, html: str) -> Page:
-        return cls(str(title), str(html))
+        body = str(html).encode()
+        return cls(str(title), body, _deflate(body, zlib.Z_FULL_FLUSH))
+
+
+def _deflate(data: bytes, flush: int) -> bytes:
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush(flush)
+
+
+def gzip_joined(head: bytes, page: Page, tail: bytes) -> bytes:
+    """One gzip member holding head + page.body + tail, the body compressed beforehand."""
+    crc = zlib.crc32(tail, zlib.crc32(page.body, zlib.crc32(head)))
+    size = len(head) + len(page.body) + len(tail)
+    return b"".join(
+        (
+            GZIP_HEADER,
+            _deflate(head, zlib.Z_FULL_FLUSH),
+            page.deflated,
+            _deflate(tail, zlib.Z_FINISH),
+            struct.pack("<II", crc, size & 0xFFFFFFFF),
+        )
+    )
 
 
 def respond(request: HttpRequest, template: str, page: Page, context: dict) -> HttpResponse:
-    """The page inside `template`'s per-user frame (GZipMiddleware compresses it)."""
-    return render(
-        request, template, {**context, "title": page.title, "content": SafeString(page.body)}
+    """The page inside `template`'s per-user frame, gzipped when the client accepts it."""
+    frame = render_to_string(
+        template, {**context, "title": page.title, "content": SafeString(MARKER)}, request
     )
+    head, tail = (part.encode() for part in frame.split(MARKER, 1))
+    response = HttpResponse()
+    if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+        response.content = gzip_joined(head, page, tail)
+        response["Content-Encoding"] = "gzip"  # GZipMiddleware leaves it as it is
+    else:
+        response.content = head + page.body + tail
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return response
 
 
 def scope(user) -> str:  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import zlib
 from datetime import datetime
 from decimal import Decimal as D
 from zoneinfo import ZoneInfo
@@ -61,11 +62,13 @@ def test_a_second_visit_is_served_from_the_cache_with_three_queries(leader, town
     second, served = get(client)
     assert card_value(first, "规上工业产值") == "29.74"
     assert unmasked(second) == unmasked(first)
-    # Built: the user (with the office), the page's 14 and the top bar's badges (1, and 6 to
-    # count a leader's to-do items once per data stamp and day). Served: the user, the stamp and
-    # the badges; none of the dashboard's own. The session comes from the cache and the roles
-    # from the session (before: 23 and 5, with a query each for the session and the roles).
-    assert (built, served) == (21, 3)
+    # Served: the user (with the office), the stamp and the badges; none of the dashboard's
+    # own. The session comes from the cache and the roles from the session (before: 5, with a
+    # query each for the session and the roles). Built: the page's own queries besides, and 6
+    # to count a leader's to-do items once per data stamp and day (their number is the
+    # dashboard's selectors', pinned in test_dashboard.py).
+    assert served == 3
+    assert built > served + 6 + 10
 
 
 def test_a_saved_figure_shows_at_once(leader, clerk, town_data, town):
@@ -161,9 +164,10 @@ def test_the_page_holds_nothing_of_the_user_who_built_it(leader, town_data):
 
 def test_a_new_day_builds_the_page_again(leader, town_data):
     client = logged_in(leader)
-    get(client)
+    built = get(client)[1]
+    assert get(client)[1] == 3
     with time_machine.travel(datetime(2024, 10, 16, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))):
-        assert get(logged_in(leader))[1] == 21
+        assert get(logged_in(leader))[1] == built
 
 
 def test_other_filters_are_other_pages(leader, town_data):
@@ -206,7 +210,8 @@ def test_the_cache_can_be_switched_off(leader, town_data, settings):
     settings.DASHBOARD_CACHE_SECONDS = 0
     client = logged_in(leader)
     # No stamp read for the page; the badges' query each time, their to-do count once (6).
-    assert [get(client)[1], get(client)[1]] == [20, 14]
+    first, second = get(client)[1], get(client)[1]
+    assert first - second == 6 and second > 10
 
 
 def test_exports_are_never_cached_pages(leader, town_data):
@@ -217,18 +222,33 @@ def test_exports_are_never_cached_pages(leader, town_data):
     assert "29.74" in response.content.decode("utf-8-sig")
 
 
-def test_a_gzipped_page_is_the_whole_page_compressed_by_django(leader, town_data):
-    """GZipMiddleware compresses the page, built or from the cache, CSRF token included."""
+def test_a_gzipped_page_is_one_gzip_member_holding_the_whole_page(leader, town_data):
     client = logged_in(leader)
     plain = client.get(URL).content.decode()
     for _visit in ("built", "from the cache"):
         response = client.get(URL, headers={"Accept-Encoding": "gzip, deflate"})
         assert response["Content-Encoding"] == "gzip"
         assert "Accept-Encoding" in response["Vary"]
-        page = gzip.decompress(response.content).decode()
+        reader = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        page = reader.decompress(response.content).decode()
+        assert reader.eof and reader.unused_data == b""  # one member, nothing after it
         assert unmasked(page) == unmasked(plain)
         assert card_value(page, "规上工业产值") == "29.74"
         assert len(response.content) < len(plain.encode()) / 3
+
+
+def test_joined_deflate_pieces_read_back_exactly():
+    """Head and tail of any size, the body compressed apart, read back byte for byte."""
+    page = page_cache.Page.of("标题", "正文" * 5000 + "<table>" * 300)
+    for head, tail in ((b"", b""), (b"<html>", b"</html>"), (b"x" * 70000, "尾".encode() * 9)):
+        joined = page_cache.gzip_joined(head, page, tail)
+        assert gzip.decompress(joined) == head + page.body + tail
+
+
+def test_other_pages_are_compressed_by_djangos_gzip_middleware(leader_client, town_data):
+    response = leader_client.get("/board/", headers={"Accept-Encoding": "gzip"})
+    assert response["Content-Encoding"] == "gzip"
+    assert "挂图作战" in gzip.decompress(response.content).decode()
 
 
 def test_pages_are_kept_in_djangos_cache_versioned_by_the_stamp(leader, town_data):
@@ -239,14 +259,14 @@ def test_pages_are_kept_in_djangos_cache_versioned_by_the_stamp(leader, town_dat
     request.user = leader
     cache_key = page_cache.key(request, "index")
     kept = cache.get(cache_key, version=token)
-    assert isinstance(kept, page_cache.Page) and "29.74" in kept.body
+    assert isinstance(kept, page_cache.Page) and "29.74" in kept.body.decode()
     # A committed write changes the stamp: the kept page belongs to a version no one reads.
     target = Target.objects.get(indicator=town_data["output"], year=2024)
     target.value = D("50")
     target.save()
     assert stamp.current() != token
-    assert "50亿元" in cache.get(cache_key, version=stamp.current()).body
-    assert "36亿元" in cache.get(cache_key, version=token).body
+    assert "50亿元" in cache.get(cache_key, version=stamp.current()).body.decode()
+    assert "36亿元" in cache.get(cache_key, version=token).body.decode()
 
 
 def test_the_first_visit_after_a_write_is_served_from_the_cache(leader, clerk, town_data, town):
@@ -357,7 +377,7 @@ def test_production_cache_redis_serves_the_page_and_the_session(
         client = logged_in(leader)
         first, built = get(client)
         second, served = get(client)
-        assert (built, served) == (21, 3)
+        assert served == 3 and built > served + 6 + 10
         assert unmasked(second) == unmasked(first)
         figures_save(
             year=2024,
