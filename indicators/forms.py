@@ -274,6 +274,22 @@ class BaseReportFormSet(forms.BaseFormSet):
 ReportFormSet = forms.formset_factory(FigureRowForm, formset=BaseReportFormSet, extra=0)
 
 
+def refreshed(posted: Any, rows: list, conflicted: set[int]) -> Any:
+    """The posted report with the rows someone else changed (`conflicted`: indicator ids)
+    replaced by the stored figures and their versions; the other rows keep what was typed."""
+    data = posted.copy()
+    for index, row in enumerate(rows):
+        if row.indicator.pk not in conflicted:
+            continue
+        figure = row.figure
+        data[f"rows-{index}-value"] = format(figure.value_display, "f") if figure else ""
+        growth = figure.growth if figure else None
+        data[f"rows-{index}-growth"] = format(growth.normalize(), "f") if growth is not None else ""
+        data[f"rows-{index}-note"] = figure.note if figure else ""
+        data[f"rows-{index}-version"] = str(figure.version if figure else 0)
+    return data
+
+
 def _shown(indicator: Indicator, value: Decimal) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-indicator.decimals))
 

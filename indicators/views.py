@@ -22,7 +22,7 @@ from accounts import audit, permissions
 from accounts.models import Office
 from accounts.permissions import permission
 from indicators import excel, periods, review, selectors, services
-from indicators.forms import ReportFormSet, ReportPeriodForm, default_period_data
+from indicators.forms import ReportFormSet, ReportPeriodForm, default_period_data, refreshed
 from indicators.models import Figure, MonthReview, MonthReviewEvent
 from xiage.downloads import attachment
 
@@ -171,7 +171,7 @@ def _save_report(
         rows = selectors.report_rows(office, year, month)
         conflicted = {conflict.indicator.pk for conflict in exc.conflicts}
         context["formset"] = ReportFormSet(
-            _refreshed(request.POST, rows, conflicted), rows=rows, month=month
+            refreshed(request.POST, rows, conflicted), rows=rows, month=month
         )
         context["conflict_ids"] = conflicted
         return None
@@ -196,21 +196,6 @@ def _save_report(
             refusal = getattr(exc, "messages", None) or [_("无权报送。")]
             messages.error(request, _("未报送：") + "；".join(refusal))
     return HttpResponseRedirect(report_url("admin:indicators_figure_report", office, year, month))
-
-
-def _refreshed(posted: Any, rows: list, conflicted: set[int]) -> Any:
-    """The posted report with the conflicting rows replaced by the stored figures."""
-    data = posted.copy()
-    for index, row in enumerate(rows):
-        if row.indicator.pk not in conflicted:
-            continue
-        figure = row.figure
-        data[f"rows-{index}-value"] = format(figure.value_display, "f") if figure else ""
-        growth = figure.growth if figure else None
-        data[f"rows-{index}-growth"] = format(growth.normalize(), "f") if growth is not None else ""
-        data[f"rows-{index}-note"] = figure.note if figure else ""
-        data[f"rows-{index}-version"] = str(figure.version if figure else 0)
-    return data
 
 
 @require_POST
