@@ -238,6 +238,9 @@ def _target_progress(
             growth=growth,
             growth_is_official=official,
         )
+    if target_value == 0 and not indicator.lower_is_better:
+        # A target of nothing is met by anything reported (and leaves no rate to compare).
+        return TargetProgress(Status.MET, time_progress=progress)
     rate = metrics.completion_rate(value, target_value)
     if target_kind == Target.Kind.FLOOR:
         if value >= target_value:

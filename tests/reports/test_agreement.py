@@ -107,8 +107,10 @@ def test_the_dashboard_the_csv_and_the_briefing_agree_on_every_row(leader_client
             name = row.indicator.name
             shown, line = page[name], exported[name]
             where = f"{period} {name}"
-            # the status word, said once
+            # the status word, said once; never 未填报 beside a reported figure
             assert shown["status"] == line["状态"] == row.progress.label, where
+            if row.value is not None:
+                assert row.progress.label != "未填报", where
             # the numbers, as numbers
             pairs = [
                 ("value", "本期数"),
