@@ -65,6 +65,10 @@ NO_GROWTH = _("无同比数据")  # a growth target whose figure has no growth t
 # 未填报; an office's month that is not handed in is 未报送 (and 已报送 once it is).
 NOT_FILLED = _("未填报")
 NOT_SUBMITTED = _("未报送")
+DRAFT = _("草稿")
+SUBMITTED = _("已报送")
+RETURNED = _("已退回")
+REVIEWED = _("已审核")
 OVERDUE = _("已逾期")
 ON_SCHEDULE = _("按计划")
 UNSCHEDULED = _("未排期")

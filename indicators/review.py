@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from accounts import audit, permissions
@@ -256,10 +256,10 @@ class ReportState(models.TextChoices):
     """Where an office's month stands. The words are said here and only printed elsewhere."""
 
     NOT_STARTED = "not_started", glossary.NOT_SUBMITTED
-    DRAFT = "draft", gettext_lazy("草稿")
-    SUBMITTED = "submitted", gettext_lazy("已报送")
-    RETURNED = "returned", gettext_lazy("已退回")
-    REVIEWED = "reviewed", gettext_lazy("已审核")
+    DRAFT = "draft", glossary.DRAFT
+    SUBMITTED = "submitted", glossary.SUBMITTED
+    RETURNED = "returned", glossary.RETURNED
+    REVIEWED = "reviewed", glossary.REVIEWED
 
     @property
     def tone(self) -> str:
