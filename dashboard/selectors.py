@@ -360,7 +360,14 @@ def dashboard(
     # which Django binds one by one: a sixth of the page's time).
     stages = _stage_facts(projects_qs.values("pk"))
     tasks = _with_office(
-        list(tasks_qs.select_related("section").order_by("section__number", "order")), readable
+        _with_section(
+            tasks_qs.annotate(
+                section_year=F("section__year"),
+                section_number=F("section__number"),
+                section_title=F("section__title"),
+            ).order_by("section__number", "order")
+        ),
+        readable,
     )
     reports = ProgressReport.objects.filter(year=year, month=month).filter(
         Q(project__in=projects_qs.values("pk")) | Q(task__in=tasks_qs.values("pk"))
@@ -437,10 +444,26 @@ def dashboard(
     )
 
 
-def _with_office(rows: list, offices: dict[int, Office]) -> list:  # type: ignore[type-arg]
+def _with_office(rows: list, offices: dict[int, Office]) -> list:
     for row in rows:
         if row.office_id in offices:
             row.office = offices[row.office_id]
+    return rows
+
+
+def _with_section(tasks: QuerySet[Task]) -> list[Task]:
+    """The tasks, each with its plan section: one object per section (a dozen), not one per
+    task as select_related would build (300)."""
+    sections: dict[int, PlanSection] = {}
+    rows = list(tasks)
+    for task in rows:
+        section = sections.get(task.section_id)
+        if section is None:
+            values = (task.section_id, task.section_year, task.section_number, task.section_title)
+            section = sections[task.section_id] = PlanSection.from_db(
+                task._state.db, ["id", "year", "number", "title"], values
+            )
+        task.section = section
     return rows
 
 
