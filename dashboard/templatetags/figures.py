@@ -43,3 +43,9 @@ def item_state(item: SupervisionItem, on: date | None = None) -> ItemState:
     return status.item_state(
         resolved=not item.is_open, due_date=item.due_date, on=on or periods.today()
     )
+
+
+@register.simple_tag
+def stage_states() -> list[status.StageState]:
+    """The stage states in order, for a legend that says the enum's own words."""
+    return list(status.StageState)
