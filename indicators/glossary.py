@@ -29,6 +29,7 @@ PERIOD = _("期间")
 # one the month's own figure, for a stock the figure at the period's end; the 期间 column
 # (2024年1-9月 / 2024年9月) says which.
 FIGURE = _("本期数")
+FIGURE_NOTE = _("本期数：累计指标为1月至本月的累计数，当月指标为本月数，存量指标为期末数。")
 CUMULATIVE = _("累计数")  # said only of a year-to-date figure (charts' 累计走势, the path)
 GROWTH = _("同比增长")
 GROWTH_PCT = _("同比增长（%）")

@@ -49,3 +49,9 @@ def item_state(item: SupervisionItem, on: date | None = None) -> ItemState:
 def stage_states() -> list[status.StageState]:
     """The stage states in order, for a legend that says the enum's own words."""
     return list(status.StageState)
+
+
+@register.simple_tag
+def glossary_word(name: str) -> str:
+    """A word or note of indicators.glossary by its name: {% glossary_word "FIGURE_NOTE" %}."""
+    return str(getattr(glossary, name))
