@@ -26,7 +26,10 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_DIR))
 PG_URL = "postgres://postgres@127.0.0.1:5432/{name}"
-BENCH_DB = "xiage_bench"
+BENCH_DB = os.environ.get("BENCH_DB", "xiage_bench")
+# The cache the in-process measures and the gunicorn workers share, as in production (the
+# machine's Redis; BENCH_REDIS_URL= empty: each process's memory).
+BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,7 @@ def configure(use_postgres: bool) -> str:
         SECURE_COOKIES="0",
         SECURE_HSTS_SECONDS="0",
         STATIC_ROOT=str(PROJECT_DIR / "var" / "bench-static"),
+        REDIS_URL=BENCH_REDIS_URL,
     )
     return url
 
@@ -220,9 +224,9 @@ def build(scale: Scale, last_year: int, last_month: int, years: int) -> dict:
     reports = [obj for obj in batch if not isinstance(obj, Figure)]
     Figure.objects.bulk_create(figures, batch_size=5000)
     ProgressReport.objects.bulk_create(reports, batch_size=5000)
-    from dashboard import stamp
+    from xiage.signals import data_written
 
-    stamp.touch()  # bulk_create sends no signals; the dashboard must see the new years
+    data_written(Figure)  # bulk_create sends no signals; the dashboard must see the new years
     from django.db import connection
 
     if connection.vendor == "postgresql":
@@ -285,6 +289,7 @@ def page_measures(scale: Scale, period: str, handles: dict) -> dict:
         "dashboard_ms": dash,
         "built_ms": built,
         "minimal_ms": mini,
+        "after_write": after_write(leader, dashboard, handles, period),
         "queries": {
             "dashboard, built": built_queries,
             "dashboard, from cache": queries(leader, dashboard),
@@ -292,6 +297,52 @@ def page_measures(scale: Scale, period: str, handles: dict) -> dict:
             "project page": queries(leader, f"/projects/{project.pk}/"),
             "monthly form": queries(clerk, form),
         },
+    }
+
+
+def after_write(leader, dashboard: str, handles: dict, period: str) -> dict:  # type: ignore[no-untyped-def]
+    """The leader's first visit after a clerk's save: whether the page was in the cache for
+    the new data before the visit asked (built again when the save committed), and its cost."""
+    from accounts.models import User
+    from indicators import periods
+    from indicators.models import Place
+    from indicators.services import FigureEntry, figures_save
+
+    year, month = periods.parse_period(period)
+    # The month before the page's (the monthly form's save below keeps the page's month).
+    year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    leader.get(dashboard)
+    cached_queries = queries(leader, dashboard)
+    started = time.perf_counter()
+    figures_save(
+        year=year,
+        month=month,
+        place=Place.objects.get(level=Place.Level.TOWN),
+        user=User.objects.get(username="bench_clerk"),
+        reason="",
+        entries=[FigureEntry(handles["indicators"][0], Decimal("321.5"))],
+    )
+    save_and_build_ms = (time.perf_counter() - started) * 1000
+    # Whether the leader's page is in the cache for the new stamp before the visit asks.
+    from django.core.cache import cache
+    from django.test import RequestFactory
+
+    from dashboard import page_cache, stamp
+
+    request = RequestFactory().get(dashboard)
+    request.user = User.objects.get(username="bench_leader")
+    kept = cache.get(page_cache.key(request, "index"), version=stamp.current()) is not None
+    visit_started = time.perf_counter()
+    visit_queries = queries(leader, dashboard)
+    visit_ms = (time.perf_counter() - visit_started) * 1000
+    return {
+        # Served from the cache: no more queries than any visit from the cache, but for the
+        # to-do count of the top bar, recounted once per data stamp (inbox.badges).
+        "from_cache": kept,
+        "cached_queries": cached_queries,
+        "queries": visit_queries,
+        "ms": visit_ms,
+        "save_and_build_ms": save_and_build_ms,
     }
 
 
@@ -317,14 +368,20 @@ def form_save(scale: Scale, period: str, handles: dict) -> tuple[float, int]:
         typed = "123.45" if row.indicator.decimals >= 2 else "123"
         data[f"rows-{i}-value"] = format(row.figure.value_display, "f") if row.figure else typed
         data[f"rows-{i}-version"] = str(row.figure.version if row.figure else 0)
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from dashboard import page_cache
     from indicators.models import Figure, FigureRevision
 
     samples, counts = [], []
     for attempt in range(3):  # the median of three saves, each creating the month's figures
         clerk.get(url)  # the clerk opens the form first (and the test client loads middleware)
+        # The save as the clerk waits for it: gunicorn sends the response before the dashboard
+        # is built again (request_finished), the test client runs that inside post(); the
+        # first-visit-after-a-write row measures the building.
+        cache.delete(page_cache.RECENT_KEY)
         with CaptureQueriesContext(connection) as context:
             started = time.perf_counter()
             response = clerk.post(url, data)
@@ -742,7 +799,7 @@ def main() -> None:
     figure_count = Figure.objects.count()
     hostile = hostile_files(handles, last_year, last_month)
     hostile_read = hostile_reads(hostile)
-    port = 8765
+    port = int(os.environ.get("BENCH_PORT", "8765"))
     server = start_gunicorn(port)
     try:
         cookie = session_cookie()
@@ -892,8 +949,8 @@ def main() -> None:
         (
             "dashboard ÷ /healthz throughput",
             f"{throughput * 100:.1f} %",
-            "≥ 25 %",
-            throughput >= 0.25,
+            "≥ 30 %",
+            throughput >= 0.30,
         ),
     ]
     verdict = {True: "met", False: "**missed**", None: ""}
