@@ -21,8 +21,12 @@ MANAGE := $(PY) manage.py
 run: setup ## Set everything up and serve http://127.0.0.1:8000/ with seed and demo data.
 	DEBUG=$${DEBUG:-1} $(MANAGE) runserver $(HOST):$(PORT)
 
+# The suite on every core (pytest-xdist: a test database per worker; worksteal evens out the
+# long hostile-input tests); TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
+
 test: install ## Set everything up and run the whole suite.
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist worksteal
 
 e2e: install ## Browser journeys in Debian's Chromium; screenshots in test-artifacts/e2e/.
 	bash .ci/ensure-browser
