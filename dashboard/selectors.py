@@ -70,9 +70,11 @@ class IndicatorRow:
             return str(target.get_kind_display())
         value = format(target.value.normalize(), "f")
         if target.kind == Target.Kind.GROWTH:
-            return f"增长{value}%"
-        suffix = "以上" if target.kind == Target.Kind.FLOOR else ""
-        return f"{value}{self.indicator.unit_label}{suffix}"
+            return gettext("增长%(value)s%%") % {"value": value}
+        amount = f"{value}{self.indicator.unit_label}"
+        if target.kind == Target.Kind.FLOOR:
+            return gettext("%(amount)s以上") % {"amount": amount}
+        return amount
 
     @property
     def marks(self) -> list[str]:
