@@ -379,8 +379,3 @@ def _numeral(number: int) -> str:
     from plans.models import chinese_numeral
 
     return chinese_numeral(number)
-
-
-def to_json(figure: Figure) -> dict:
-    """The figure as plain JSON data, for json_script (which escapes it for HTML)."""
-    return figure

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts import audit
+from accounts.http import SignedInRequest, user_of
 from accounts.permissions import (
     can_raise_supervision,
     can_read_dashboard,
@@ -37,7 +38,8 @@ TASK_ROWS_PER_PAGE = 20
 
 def _period(request: HttpRequest) -> tuple[int, int, str]:
     """The requested period, or the latest with figures; an error message for a bad one."""
-    return periods.period_from_query(request.GET, lambda: selectors.latest_period(request.user))
+    user = user_of(request)
+    return periods.period_from_query(request.GET, lambda: selectors.latest_period(user))
 
 
 @permission(can_read_dashboard)
@@ -52,11 +54,11 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def _filtered(request: HttpRequest) -> tuple[selectors.Dashboard, DashboardFilter, str]:
     year, month, period_error = _period(request)
-    filters = DashboardFilter(request.GET or None, user=request.user)
+    filters = DashboardFilter(request.GET or None, user=user_of(request))
     filters.is_valid()
     cleaned = getattr(filters.form, "cleaned_data", {})
     data = selectors.dashboard(
-        request.user,
+        user_of(request),
         year,
         month,
         category=cleaned.get("category") or "",
@@ -160,7 +162,7 @@ def _chosen_indicator(
 
 
 @permission(can_read_dashboard)
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: SignedInRequest) -> HttpResponse:
     """挂图作战: projects × stages, printable on one A4 landscape page."""
     year, month, _error = _period(request)
     filters = DashboardFilter(request.GET or None, user=request.user)
@@ -185,7 +187,7 @@ def board(request: HttpRequest) -> HttpResponse:
 
 
 @permission(can_read_dashboard)
-def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
+def indicator_detail(request: SignedInRequest, code: str) -> HttpResponse:
     indicator = get_object_or_404(
         scope_to_offices(Indicator.objects.select_related("office"), request.user), code=code
     )
@@ -197,13 +199,16 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
     for figure in figures:
         figure.indicator = indicator
+    from indicators.selectors import monthly_increments
+
+    increments = monthly_increments(indicator, figures)
     years = sorted({f.year for f in figures if f.place.level == Place.Level.TOWN}, reverse=True)
     chart = chart_table = None
     if years:
         latest = years[0]
         series = selectors.indicator_series(indicator, (latest, latest - 1))
         target = Target.objects.filter(indicator=indicator, year=latest).first()
-        chart = charts.to_json(charts.cumulative_path(indicator, latest, series, target))
+        chart = charts.cumulative_path(indicator, latest, series, target)
         chart_table = charts.path_table(indicator, latest, series, target)
     targets = Target.objects.filter(indicator=indicator).order_by("-year")
     return render(
@@ -211,7 +216,8 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         "dashboard/indicator_detail.html",
         {
             "indicator": indicator,
-            "figures": figures,
+            # Each figure with its own month (当月数) when the indicator is year-to-date.
+            "figures": [(figure, increments[figure.pk]) for figure in figures],
             "chart": chart,
             "chart_table": chart_table,
             "targets": targets,
@@ -220,7 +226,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @permission(can_read_dashboard)
-def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def project_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(
         scope_to_offices(Project.objects.select_related("office", "place", "parent"), request.user),
         pk=pk,
@@ -257,7 +263,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission(can_read_dashboard)
-def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def task_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(
         scope_to_offices(
             Task.objects.select_related("section", "office", "indicator", "project"), request.user
@@ -283,7 +289,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission(can_raise_supervision)
-def project_supervise(request: HttpRequest, pk: int) -> HttpResponse:
+def project_supervise(request: SignedInRequest, pk: int) -> HttpResponse:
     """发起督办 on a project, from its page: leaders and admins only (403 for the others)."""
     project = get_object_or_404(
         scope_to_offices(Project.objects.select_related("office"), request.user), pk=pk
@@ -292,7 +298,7 @@ def project_supervise(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission(can_raise_supervision)
-def task_supervise(request: HttpRequest, pk: int) -> HttpResponse:
+def task_supervise(request: SignedInRequest, pk: int) -> HttpResponse:
     """发起督办 on a task, from its page: leaders and admins only (403 for the others)."""
     task = get_object_or_404(
         scope_to_offices(Task.objects.select_related("office"), request.user), pk=pk
@@ -300,7 +306,7 @@ def task_supervise(request: HttpRequest, pk: int) -> HttpResponse:
     return _supervise(request, task, back=reverse("dashboard:task", args=[task.pk]))
 
 
-def _supervise(request: HttpRequest, subject: Project | Task, *, back: str) -> HttpResponse:
+def _supervise(request: SignedInRequest, subject: Project | Task, *, back: str) -> HttpResponse:
     form = SupervisionForm(request.POST or None, subject=subject, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -331,14 +337,14 @@ def _supervise(request: HttpRequest, subject: Project | Task, *, back: str) -> H
         {
             "form": form,
             "subject": subject,
-            "subject_name": subject.name if is_project else subject.title,
+            "subject_name": subject.name if isinstance(subject, Project) else subject.title,
             "subject_kind": _("项目") if is_project else _("任务"),
             "back": back,
         },
     )
 
 
-def _history_subject(record) -> str:  # type: ignore[no-untyped-def]
+def _history_subject(record) -> str:
     if record.instance_type is Stage:
         return f"阶段：{record.name}"
     return str(record.instance_type._meta.verbose_name)

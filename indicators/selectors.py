@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -31,24 +32,36 @@ class ReportRow:
     def last_year_value(self) -> Decimal | None:
         return self.last_year.value if self.last_year else None
 
-    @property
-    def growth_shown(self) -> tuple[Decimal | None, bool]:
-        if self.figure is None:
-            return None, False
-        return metrics.shown_growth(self.figure.growth, self.figure.value, self.last_year_value)
 
-    @property
-    def increment(self) -> Decimal | None:
-        """This month's own amount, for a year-to-date indicator."""
-        if self.figure is None or not self.indicator.is_cumulative:
-            return None
-        previous = self.previous
-        return metrics.monthly_increment(
-            self.figure.month,
-            self.figure.value,
+def monthly_increments(
+    indicator: Indicator, figures: Iterable[Figure]
+) -> dict[int, Decimal | None]:
+    """Each figure's own month (当月数) by figure id, for a year-to-date indicator: its value
+    less the same place's figure of the month before (metrics.monthly_increment decides), with
+    the indicator's decimals; None for every figure of any other kind of indicator."""
+    figures = list(figures)
+    if not indicator.is_cumulative:
+        return {figure.pk: None for figure in figures}
+    places = Decimal(1).scaleb(-indicator.decimals)
+    by_period = {(f.place_id, f.year, f.month): f for f in figures}
+    increments: dict[int, Decimal | None] = {}
+    for figure in figures:
+        previous = next(
+            (
+                by_period[(figure.place_id, figure.year, month)]
+                for month in range(figure.month - 1, 0, -1)
+                if (figure.place_id, figure.year, month) in by_period
+            ),
+            None,
+        )
+        increment = metrics.monthly_increment(
+            figure.month,
+            figure.value,
             previous.value if previous else None,
             previous.month if previous else None,
         )
+        increments[figure.pk] = None if increment is None else increment.quantize(places)
+    return increments
 
 
 def previous_period_for(indicator: Indicator, year: int, month: int) -> tuple[int, int] | None:

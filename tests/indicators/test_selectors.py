@@ -21,17 +21,16 @@ def test_a_year_opening_with_1_2_month_is_compared_from_march_on(office_a, town,
     FigureFactory(indicator=output, place=town, year=2024, month=3, value=D("8.00"))
     march = _row(office_a, output, 2024, 3)
     assert march.previous.month == 2
-    assert march.increment == D("2.80")
     february = _row(office_a, output, 2024, 2)
     assert february.figure.period_label == "2024年1-2月"
-    assert february.previous is None and february.increment == D("5.20")
+    assert february.previous is None
 
 
 def test_a_cumulative_figure_is_never_compared_with_last_december(office_a, town, output):
     FigureFactory(indicator=output, place=town, year=2023, month=12, value=D("40"))
     FigureFactory(indicator=output, place=town, year=2024, month=1, value=D("3"))
     january = _row(office_a, output, 2024, 1)
-    assert january.previous is None and january.increment == D("3")
+    assert january.previous is None
 
 
 def test_a_monthly_flow_is_compared_with_the_month_before_even_across_years(office_a, town):
@@ -40,22 +39,12 @@ def test_a_monthly_flow_is_compared_with_the_month_before_even_across_years(offi
     FigureFactory(indicator=flow, place=town, year=2024, month=1, value=D("9"))
     january = _row(office_a, flow, 2024, 1)
     assert january.previous.year == 2023 and january.previous.month == 12
-    assert january.increment is None  # only cumulative figures have one
     assert january.figure.period_label == "2024年1月"
 
 
 def test_a_stock_reads_as_a_month_not_a_range(office_a, town, cert_rate):
     figure = FigureFactory(indicator=cert_rate, place=town, year=2023, month=12, value=D("76.55"))
     assert figure.period_label == "2023年12月"
-
-
-def test_official_growth_is_shown_and_otherwise_computed_and_labelled(office_a, town, output):
-    FigureFactory(indicator=output, place=town, year=2022, month=9, value=D("25.00"))
-    FigureFactory(indicator=output, place=town, year=2023, month=9, value=D("29.74"))
-    row = _row(office_a, output, 2023, 9)
-    assert row.growth_shown == (D("18.96"), False)  # computed: 29.74 / 25.00 − 1
-    row.figure.growth = D("31.3")
-    assert row.growth_shown == (D("31.3"), True)  # the bureau's 同口径 figure
 
 
 def test_inactive_indicators_and_other_offices_are_not_listed(office_a, office_b, town, output):
