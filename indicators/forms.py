@@ -65,11 +65,11 @@ def check_value(indicator: Indicator, value: Decimal) -> None:
 
 def check_growth(value: Decimal) -> None:
     if decimal_places(value) > 2:
-        raise ValidationError(_("同比增速最多保留2位小数。"), code="too_many_decimals")
+        raise ValidationError(_("同比增长最多保留2位小数。"), code="too_many_decimals")
     if value < -100:
-        raise ValidationError(_("同比增速不能低于-100%。"), code="growth_below_minus_100")
+        raise ValidationError(_("同比增长不能低于-100%。"), code="growth_below_minus_100")
     if abs(value) >= Decimal("10000000"):
-        raise ValidationError(_("同比增速数值过大。"), code="too_large")
+        raise ValidationError(_("同比增长数值过大。"), code="too_large")
 
 
 def figure_warnings(

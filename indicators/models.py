@@ -190,7 +190,7 @@ class Figure(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        help_text=_("统计部门公布的同口径同比增速；未公布则留空，系统按上年同期数计算。"),
+        help_text=_("统计部门公布的同口径同比增长；未公布则留空，系统按上年同期数计算。"),
     )
     reported_completion_rate = models.DecimalField(
         _("公布的完成率（%）"), max_digits=9, decimal_places=2, null=True, blank=True

@@ -81,7 +81,7 @@ class TestRowValidation:
 
     def test_growth_below_minus_100(self, output):
         form = row_form(output, {"value": "1", "growth": "-120"})
-        assert form.errors["growth"] == ["同比增速不能低于-100%。"]
+        assert form.errors["growth"] == ["同比增长不能低于-100%。"]
 
     def test_growth_without_a_value(self, output):
         form = row_form(output, {"value": "", "growth": "3.1"})
