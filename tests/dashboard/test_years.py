@@ -35,3 +35,16 @@ def test_no_page_shows_a_year_with_a_thousands_separator(admin_client_role, town
         body = response.content.decode()
         assert "2,024" not in body and "2,023" not in body, url
         assert "2024" in body, url
+
+
+def test_amounts_keep_their_grouping_where_people_read_them(admin_client_role, plan_data):
+    late = plan_data["late"]
+    ProjectYearPlan.objects.create(project=late, year=2024, planned_investment=D("5000"))
+    ProgressReport.objects.create(
+        project=late, year=2024, month=9, percent_done=D("40"), investment_ytd=D("1519.03")
+    )
+    page = admin_client_role.get(f"/projects/{late.pk}/").content.decode()
+    assert "2024年：5,000万元" in page
+    assert '<td class="num">1,519.03</td>' in page
+    listing = admin_client_role.get("/admin/plans/progressreport/").content.decode()
+    assert '<td class="field-investment_ytd">1,519.03</td>' in listing
