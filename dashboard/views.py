@@ -69,11 +69,14 @@ def _filtered(request: HttpRequest) -> tuple[selectors.Dashboard, DashboardFilte
 
 def _export(request: HttpRequest, export: str) -> HttpResponse:
     data, _filters, _error = _filtered(request)
-    name = f"下各镇经济指标_{periods.format_period(data.year, data.month)}.{export}"
+    name = _("下各镇经济指标_%(period)s.%(kind)s") % {
+        "period": periods.format_period(data.year, data.month),
+        "kind": export,
+    }
     audit.record(audit.Action.EXPORT, request=request, obj=name, detail=request.GET.urlencode())
     if export == "csv":
         return exports.csv_response(data.rows, name)
-    title = f"下各镇经济指标完成情况表（{data.period_label}）"
+    title = _("下各镇经济指标完成情况表（%(period)s）") % {"period": data.period_label}
     return exports.xlsx_response(data.rows, name, title)
 
 
@@ -346,5 +349,5 @@ def _supervise(request: SignedInRequest, subject: Project | Task, *, back: str) 
 
 def _history_subject(record) -> str:
     if record.instance_type is Stage:
-        return f"阶段：{record.name}"
+        return _("阶段：%(name)s") % {"name": record.name}
     return str(record.instance_type._meta.verbose_name)

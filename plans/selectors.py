@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import Office, User
 from accounts.permissions import scope_to_offices
@@ -113,7 +114,7 @@ class HistoryEntry:
     reason: str
 
 
-HISTORY_ACTIONS = {"+": "新建", "~": "修改", "-": "删除"}
+HISTORY_ACTIONS = {"+": gettext_lazy("新建"), "~": gettext_lazy("修改"), "-": gettext_lazy("删除")}
 
 
 def _shown(value: object) -> str:
@@ -121,7 +122,7 @@ def _shown(value: object) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return gettext("是") if value else gettext("否")
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     if isinstance(value, date):
@@ -129,7 +130,7 @@ def _shown(value: object) -> str:
     return str(value)
 
 
-def history_entries(records: list, subject_of=str) -> list[HistoryEntry]:  # type: ignore[no-untyped-def]
+def history_entries(records: list, subject_of=str) -> list[HistoryEntry]:
     """Turn django-simple-history records (of one or several objects) into readable entries,
     newest first, diffing each against the previous record of the same object in memory."""
     ordered = sorted(records, key=lambda r: (r.history_date, r.history_id))
@@ -158,7 +159,7 @@ def history_entries(records: list, subject_of=str) -> list[HistoryEntry]:  # typ
             HistoryEntry(
                 when=record.history_date,
                 user=record.history_user,
-                action=HISTORY_ACTIONS.get(record.history_type, record.history_type),
+                action=str(HISTORY_ACTIONS.get(record.history_type, record.history_type)),
                 subject=subject_of(record),
                 changes=changes,
                 reason=record.history_change_reason or "",
@@ -173,12 +174,12 @@ def _name_links(links: list[tuple[list, int, type, object, object]]) -> None:
     for _changes, _index, model, old, new in links:
         ids.setdefault(model, set()).update(pk for pk in (old, new) if pk is not None)
     names = {
-        model: {pk: str(row) for pk, row in model._base_manager.in_bulk(list(pks)).items()}
+        model: {pk: str(row) for pk, row in model._base_manager.in_bulk(list(pks)).items()}  # type: ignore[attr-defined]
         for model, pks in ids.items()
     }
 
     def name(model: type, pk: object) -> str:
-        return "—" if pk is None else names[model].get(pk, "（已删除）")
+        return "—" if pk is None else names[model].get(pk, gettext("（已删除）"))
 
     for changes, index, model, old, new in links:
         changes[index] = (changes[index][0], name(model, old), name(model, new))
