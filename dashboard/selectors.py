@@ -22,7 +22,6 @@ from indicators import selectors as indicator_selectors
 from indicators.models import Figure, Indicator, MonthReview, Place
 from plans import status
 from plans.models import PlanSection, ProgressReport, Project, Stage, SupervisionItem, Target, Task
-from plans.selectors import stage_state
 from plans.status import TargetProgress
 
 
@@ -281,7 +280,11 @@ def indicator_rows(
     """Town figures of the period and of last year's same period, with targets and the
     offices' review state: three queries. `among`, the query the indicators came from, is
     used as a subquery instead of their ids (Django binds hundreds of ids one by one)."""
-    ids = among.values("pk") if among is not None else [indicator.pk for indicator in indicators]
+    ids = (
+        among.values_list("pk", flat=True)
+        if among is not None
+        else [indicator.pk for indicator in indicators]
+    )
     figures = Figure.objects.filter(
         Q(year=year) | Q(year=year - 1),
         month=month,
@@ -388,7 +391,11 @@ def dashboard(
             cells=[
                 StageCell(stage, state, labels[state])
                 for stage in stages.get(project.pk, ())
-                for state in [stage_state(stage, stages_on)]
+                for state in [
+                    status.stage_state(
+                        planned_date=stage.planned_date, completed=stage.completed, on=stages_on
+                    )
+                ]
             ],
             report=project_reports.get(project.pk),
         )
@@ -456,14 +463,15 @@ def _with_office(rows: list, offices: dict[int, Office]) -> list:
 def _with_section(tasks: QuerySet[Task]) -> list[Task]:
     """The tasks, each with its plan section: one object per section (a dozen), not one per
     task as select_related would build (300)."""
+    fields = ("year", "number", "title")  # annotated by dashboard() as section_*
     sections: dict[int, PlanSection] = {}
     rows = list(tasks)
     for task in rows:
         section = sections.get(task.section_id)
         if section is None:
-            values = (task.section_id, task.section_year, task.section_number, task.section_title)
+            values = (task.section_id, *(getattr(task, f"section_{name}") for name in fields))
             section = sections[task.section_id] = PlanSection.from_db(
-                task._state.db, ["id", "year", "number", "title"], values
+                task._state.db, ["id", *fields], values
             )
         task.section = section
     return rows
@@ -502,7 +510,7 @@ def board_tables(project_rows: list[ProjectRow]) -> list[BoardTable]:
         groups.setdefault(row.project.template_id, []).append(row)
     tables = []
     for rows in groups.values():
-        template = rows[0].project.template_name  # annotated by dashboard()
+        template = getattr(rows[0].project, "template_name", "")  # annotated by dashboard()
         columns: dict[str, tuple[int, str]] = {}  # stage key: (order, name)
         for row in rows:
             for cell in row.cells:

@@ -26,7 +26,7 @@ from indicators import periods
 from indicators.models import Figure, Indicator, Place
 from plans import services as plan_services
 from plans.models import Project, Stage, Target, Task
-from plans.selectors import history_entries
+from plans.selectors import history_entries, stage_state
 from xiage.paging import bounded_int
 
 TABLE_ROWS_PER_PAGE = 30
@@ -236,7 +236,7 @@ def project_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     )
     today = periods.today()
     stages = [
-        selectors.StageCell(stage, selectors.stage_state(stage, today))
+        selectors.StageCell(stage, stage_state(stage, today))
         for stage in project.stages.order_by("order")
     ]
     reports = project.reports.select_related("reported_by").order_by("-year", "-month")
