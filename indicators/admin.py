@@ -228,7 +228,7 @@ class FigureAdmin(FrozenMonthAdminMixin, VersionedAdminMixin, OfficeScopedAdmin)
     def period(self, obj: Figure) -> str:
         return obj.period_label
 
-    @admin.display(description=gettext_lazy("数值"), ordering="value")
+    @admin.display(description=gettext_lazy("本期数"), ordering="value")
     def value_with_unit(self, obj: Figure) -> str:
         return f"{obj.value_display:,} {obj.indicator.unit_label}"
 

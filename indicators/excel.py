@@ -523,7 +523,7 @@ YEAR_HEADERS = [
     gettext_lazy("单位"),
     gettext_lazy("地点"),
     gettext_lazy("期间"),
-    gettext_lazy("数值"),
+    gettext_lazy("本期数"),
     gettext_lazy("同比增长（%）"),
     gettext_lazy("公布完成率（%）"),
     gettext_lazy("责任科室"),

@@ -305,7 +305,7 @@ class FigureAdminForm(forms.ModelForm):
     The admin adds the figure's version and refuses a save over a newer figure
     (xiage.versioning)."""
 
-    value = forms.CharField(label=gettext_lazy("数值"), max_length=40)
+    value = forms.CharField(label=gettext_lazy("本期数"), max_length=40)
     growth = forms.CharField(label=gettext_lazy("同比增长（%）"), required=False, max_length=20)
 
     class Meta:

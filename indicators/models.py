@@ -183,7 +183,7 @@ class Figure(models.Model):
     place = models.ForeignKey(
         Place, verbose_name=_("地点"), on_delete=models.PROTECT, related_name="figures"
     )
-    value = models.DecimalField(_("数值"), max_digits=20, decimal_places=4)
+    value = models.DecimalField(_("本期数"), max_digits=20, decimal_places=4)
     growth = models.DecimalField(
         _("同比增长（%）"),
         max_digits=9,

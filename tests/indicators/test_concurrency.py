@@ -132,7 +132,7 @@ def test_the_single_figure_form_refuses_a_stale_page(clerk_client, output, town,
         },
     )
     assert response.status_code == 200
-    assert "“数值”已被他人修改为 29.74，您填写的是 30。" in response.content.decode()
+    assert "“本期数”已被他人修改为 29.74，您填写的是 30。" in response.content.decode()
     figure.refresh_from_db()
     assert figure.value == D("29.74")
 

@@ -163,7 +163,7 @@ def test_the_year_export_keeps_its_headers_widths_and_pane(leader_client, output
         "单位",
         "地点",
         "期间",
-        "数值",
+        "本期数",
         "同比增长（%）",
         "公布完成率（%）",
         "责任科室",

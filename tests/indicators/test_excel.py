@@ -204,7 +204,7 @@ def test_the_year_export_has_a_sheet_per_category_with_numbers(leader_client, ou
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["工业经济"]
     sheet = book["工业经济"]
-    assert [c.value for c in sheet[1]][:5] == ["指标", "单位", "地点", "期间", "数值"]
+    assert [c.value for c in sheet[1]][:5] == ["指标", "单位", "地点", "期间", "本期数"]
     assert [c.value for c in sheet[2]][:5] == [
         "规上工业产值",
         "亿元",

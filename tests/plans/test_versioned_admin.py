@@ -283,7 +283,7 @@ def test_a_figure_changed_by_the_clerk_is_not_overwritten(
 
     text = refusal(response)
     assert "“规上工业产值 2024年1-9月”在您打开页面后已被王芳修改" in text
-    assert "“数值”已被王芳修改为 29.74，您填写的是 29.5。" in text
+    assert "“本期数”已被王芳修改为 29.74，您填写的是 29.5。" in text
     assert "情况说明" not in text  # nobody else changed the note
     figure.refresh_from_db()
     assert (figure.value, figure.note, figure.version) == (D("29.74"), "", 2)
