@@ -20,7 +20,6 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -87,7 +86,9 @@ class SecurityEventAdmin(admin.ModelAdmin):
         return [
             path(
                 "export/",
-                self.admin_site.admin_view(self.export_view),
+                self.admin_site.admin_view(
+                    permissions.permission(permissions.can_read_security_log)(self.export_view)
+                ),
                 name="accounts_securityevent_export",
             ),
             *super().get_urls(),
@@ -95,12 +96,10 @@ class SecurityEventAdmin(admin.ModelAdmin):
 
     def export_view(self, request: HttpRequest) -> HttpResponse:
         """The list as filtered on the page, every row, as CSV (?_export=csv) or Excel."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
         kind = "xlsx" if request.GET.get("_export") == "xlsx" else "csv"
         query = request.GET.copy()
         query.pop("_export", None)
-        request.GET = query
+        request.GET = query  # type: ignore[assignment]
         try:
             changelist = self.get_changelist_instance(request)
         except IncorrectLookupParameters:
@@ -230,10 +229,9 @@ def _user_id(raw: str) -> int | None:
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
 
 
+@permissions.permission(permissions.can_manage_sessions)
 def sessions_view(request: HttpRequest) -> HttpResponse:
     """Who is signed in now; POST user=<id> ends that person's sessions (强制下线)."""
-    if not permissions.can_manage_sessions(request.user):
-        raise PermissionDenied
     if request.method == "POST":
         user_id = _user_id(request.POST.get("user", ""))
         target = User.objects.filter(pk=user_id).first() if user_id is not None else None

@@ -31,10 +31,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import roles
 from accounts.audit import Action, Result
 from accounts.models import SecurityEvent, User
-from accounts.roles import Role
 
 # What the session still owes before any page opens: "verify" (a code from the enrolled app)
 # or "enrol" (an admin role without a device yet). Set at login, cleared by accounts.views.
@@ -54,17 +52,13 @@ CHECK_OLD_PASSWORD = "old_password"
 CHECK_OTP = "otp"
 
 
-def admin_roles() -> frozenset[str]:
-    """The roles that administer the system (accounts.roles.ADMIN_ROLES: 系统管理员, 安全管理员,
-    审计管理员)."""
-    return frozenset(role.value for role in getattr(roles, "ADMIN_ROLES", (Role.ADMIN,)))
-
-
 def otp_required(user: User) -> bool:
     """Must this person sign in with a second factor?"""
     if not settings.OTP_REQUIRED_FOR_ADMINS:
         return False
-    return user.is_superuser or bool(user.role_names & admin_roles())
+    from accounts.permissions import is_administrator
+
+    return is_administrator(user)
 
 
 def confirmed_device(user: User) -> TOTPDevice | None:

@@ -103,6 +103,13 @@ def can_read_security_log(user: User) -> bool:
     return user.is_active and user.has_role(Role.AUDITOR)
 
 
+def is_administrator(user: User) -> bool:
+    """One of the three administrators of 三权分立 (a superuser counts as 系统管理员): they sign
+    in with a second factor when OTP_REQUIRED_FOR_ADMINS is on."""
+    names = {role.value for role in ADMIN_ROLES}
+    return bool(user.is_superuser or (user.role_names & names))
+
+
 def role_conflict(role_names: Iterable[str], *, is_superuser: bool = False) -> str | None:
     """Why an account may not hold these roles together, or None.
 
@@ -273,15 +280,25 @@ def can_save_month_report(user: User) -> bool:
     return can_enter_data(user)
 
 
+def can_read_office_data(user: User) -> bool:
+    """Whether the person reads any office's figures and projects: leaders and admins (every
+    office), clerks and reviewers (their own). 安全管理员 and 审计管理员 read none."""
+    if can_read_all(user):
+        return True
+    return bool(
+        user.is_active and user.office_id is not None and (user.is_clerk or user.is_reviewer)
+    )
+
+
 def can_export_figures(user: User) -> bool:
-    """The year's figures as xlsx (数据管理 → 指标数据 → 导出): anyone the admin lets in; the
-    workbook holds the offices they read."""
-    return can_open_admin(user)
+    """The year's figures as xlsx (数据管理 → 指标数据 → 导出): those who read an office's data;
+    the workbook holds the offices they read."""
+    return can_read_office_data(user)
 
 
 def can_export_projects(user: User) -> bool:
     """The projects as xlsx (数据管理 → 重点项目 → 导出); scoped like the list."""
-    return can_open_admin(user)
+    return can_read_office_data(user)
 
 
 def can_review_months(user: User) -> bool:

@@ -34,7 +34,19 @@ from tests.factories import (
     UserFactory,
 )
 
-ROLES = ["anonymous", "clerk_a", "clerk_b", "reviewer", "leader", "admin"]
+# Every role: 录入员 of office A and of office B, 审核员 of office A, 领导, 系统管理员 (the role
+# once named 管理员), 安全管理员, 审计管理员, and a superuser (who counts as a 系统管理员).
+ROLES = [
+    "anonymous",
+    "clerk_a",
+    "clerk_b",
+    "reviewer",
+    "leader",
+    "admin",
+    "security",
+    "auditor",
+    "superuser",
+]
 
 
 def all_routes() -> dict[str, str]:
@@ -51,6 +63,20 @@ def all_routes() -> dict[str, str]:
     return dict(walk(get_resolver().url_patterns))
 
 
+def all_views() -> dict[str, object]:
+    """{route name: the view it calls} for every named URL of the app, admin included."""
+
+    def walk(patterns, namespace=""):  # type: ignore[no-untyped-def]
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                yield from walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                yield f"{namespace}{pattern.name}", pattern.callback
+
+    return dict(walk(get_resolver().url_patterns))
+
+
 def build_world() -> dict:
     office_a = OfficeFactory(code="jjfzb", name="经济发展办")
     office_b = OfficeFactory(code="nyncb", name="农业农村办")
@@ -61,6 +87,9 @@ def build_world() -> dict:
         "reviewer": UserFactory(username="reviewer", office=office_a, roles=[Role.REVIEWER]),
         "leader": UserFactory(username="leader", roles=[Role.LEADER]),
         "admin": UserFactory(username="admin", roles=[Role.ADMIN]),
+        "security": UserFactory(username="security", roles=[Role.SECURITY]),
+        "auditor": UserFactory(username="auditor", roles=[Role.AUDITOR]),
+        "superuser": UserFactory(username="superuser", is_superuser=True, is_staff=True),
     }
     indicator = IndicatorFactory(code="output", name="规上工业产值", office=office_a, places=[town])
     figure = FigureFactory(indicator=indicator, place=town, year=2023, month=9, value=D("29.74"))
