@@ -138,10 +138,6 @@ def _event(
     )
 
 
-# The rule lives in accounts.permissions; this name stays for callers that import it here.
-can_review = permissions.can_review_month
-
-
 @transaction.atomic
 def month_submit(
     *, office: Office, year: int, month: int, user: User, request: HttpRequest | None = None

@@ -221,10 +221,6 @@ def _check(report: ProgressReport) -> None:
 # --- 督办 -------------------------------------------------------------------------------------
 
 
-# The rule lives in accounts.permissions; this name stays for callers that import it here.
-can_raise_supervision = permissions.can_raise_supervision
-
-
 @transaction.atomic
 def supervision_raise(
     *,
