@@ -8,12 +8,15 @@ import sys
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template import loader
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
-DATABASE_DOWN = (OperationalError, InterfaceError)
+# The database, or the shared cache (Redis: sessions are read through it), cannot be reached.
+DATABASE_DOWN = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """handler500: a database that cannot be reached answers 503 in Chinese, fast."""
+    """handler500: a database or cache that cannot be reached answers 503 in Chinese, fast."""
     exception = sys.exc_info()[1]
     if isinstance(exception, DATABASE_DOWN):
         response = HttpResponse(loader.get_template("503.html").render(), status=503)

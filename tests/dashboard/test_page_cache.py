@@ -392,3 +392,20 @@ def test_production_cache_redis_serves_the_page_and_the_session(
         assert queries == 9  # from the cache, built again on commit; the to-do count anew
     finally:
         cache.clear()
+
+
+def test_an_unreachable_redis_answers_503_in_chinese_not_500(leader, settings):
+    client = Client(raise_request_exception=False)
+    client.force_login(leader)  # the session is in the database too (cached_db)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    response = client.get(URL)
+    assert response.status_code == 503
+    assert "系统暂时不可用" in response.content.decode()
+    assert response["Retry-After"] == "30"
