@@ -198,7 +198,9 @@ def test_the_chart_tables_print_the_charts_values(leader_client, town_data, plan
     assert tasks.headers == ["板块", "已完成", "超序时", "按序时", "滞后", "未填报"]
     drawn = {trace["name"]: trace["y"] for trace in figures["tasks"]["data"]}
     for index, (_label, cells) in enumerate(tasks.rows):
-        assert [int(cell) for cell in cells] == [drawn[str(s.label)][index] for s in charts.TASK_STATES]
+        assert [int(cell) for cell in cells] == [
+            drawn[str(s.label)][index] for s in charts.TASK_STATES
+        ]
 
 
 def test_the_indicator_page_has_the_path_table(leader_client, town_data):

@@ -14,9 +14,9 @@ from decimal import Decimal as D
 
 from dashboard import charts
 from dashboard.selectors import IndicatorRow, ProjectRow, StageCell, TaskRow
-from plans.status import StageState, TaskProgress, TaskState
 from indicators.models import Figure, Indicator
 from plans.models import PlanSection, Project, Stage, Target, Task
+from plans.status import StageState, TaskProgress, TaskState
 
 PROJECT = '<a href="https://evil.example/">后冯美妆项目</a>'
 INDICATOR = '<span style="color:red;font-size:40px">规上</span>工业产值'
@@ -50,7 +50,9 @@ def figures() -> dict[str, charts.Figure]:
     )
     project = Project(name=PROJECT)
     stage = Stage(name="<i>土地</i>", planned_date=date(2024, 6, 30))
-    projects = [ProjectRow(project=project, cells=[StageCell(stage, StageState.OVERDUE)], report=None)]
+    projects = [
+        ProjectRow(project=project, cells=[StageCell(stage, StageState.OVERDUE)], report=None)
+    ]
     section = PlanSection(pk=1, number=1, title=SECTION)
     task = Task(title="<br>朱溪港", section=section)
     target = Target(kind=Target.Kind.AMOUNT, value=D("36"))
@@ -59,7 +61,9 @@ def figures() -> dict[str, charts.Figure]:
         "path": charts.cumulative_path(indicator, 2024, series, target),
         "growth": charts.growth_by_indicator([row]),
         "gantt": charts.project_gantt(projects, date(2024, 10, 15)),
-        "tasks": charts.tasks_by_section([TaskRow(task, None, TaskProgress(TaskState.NOT_FILLED))], [section]),
+        "tasks": charts.tasks_by_section(
+            [TaskRow(task, None, TaskProgress(TaskState.NOT_FILLED))], [section]
+        ),
     }
 
 

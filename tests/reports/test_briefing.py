@@ -122,8 +122,7 @@ def test_a_computed_growth_is_flagged_and_compared_with_the_target_growth(leader
 def test_a_fall_is_said_as_a_fall_below_the_target_growth(leader_client, town_data):
     text = paragraph_of(leader_client.get(URL, {"period": "2024-09"}))
     assert (
-        "全镇完成限上社会消费品零售总额0.90亿元，同比下降2.5%，低于目标增速10.50个百分点。"
-        in text
+        "全镇完成限上社会消费品零售总额0.90亿元，同比下降2.5%，低于目标增速10.50个百分点。" in text
     )
 
 
