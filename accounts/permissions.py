@@ -306,6 +306,26 @@ def can_review_months(user: User) -> bool:
     return bool(user.is_active and (user.is_admin or user.is_reviewer))
 
 
+def office_filled_in_by(user: User) -> int | None:
+    """The office whose month the person fills in as its 录入员 (their 待办 asks them to), or
+    None (admins write any office but are asked for none)."""
+    if user.is_active and user.is_clerk and user.office_id is not None:
+        return user.office_id
+    return None
+
+
+def offices_reviewed_by(user: User) -> list[int] | None:
+    """The offices whose months the person reviews: None for every office (admins), else a
+    list (a 审核员's own office, or none)."""
+    if not user.is_active:
+        return []
+    if user.is_admin:
+        return None
+    if user.is_reviewer and user.office_id is not None:
+        return [user.office_id]
+    return []
+
+
 def can_review_month(user: User, office: Office) -> bool:
     """审核通过 and 退回 of `office`'s month: admins, and the office's 审核员 (its head)."""
     if not user.is_active:

@@ -162,20 +162,12 @@ def subject_link(item: SupervisionItem) -> str:
 
 
 def _clerk_office(user: User) -> int | None:
-    if user.is_active and user.is_clerk and user.office_id is not None:
-        return user.office_id
-    return None
+    return permissions.office_filled_in_by(user)
 
 
 def _reviewer_offices(user: User) -> Any:
     """Offices whose months the user reviews: None for every office (admins), else a list."""
-    if not user.is_active:
-        return []
-    if user.is_admin:
-        return None
-    if user.is_reviewer and user.office_id is not None:
-        return [user.office_id]
-    return []
+    return permissions.offices_reviewed_by(user)
 
 
 def _oversees(user: User) -> bool:
@@ -188,7 +180,7 @@ def relevant_offices(user: User) -> list[Office]:
     leaders and admins, else their own (one query)."""
     if _oversees(user):
         return list(Office.objects.filter(is_active=True).order_by("order", "id"))
-    if user.is_active and user.office_id is not None and (user.is_clerk or user.is_reviewer):
+    if permissions.can_read_office_data(user):
         return list(Office.objects.filter(pk=user.office_id, is_active=True))
     return []
 
