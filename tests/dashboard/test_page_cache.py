@@ -409,3 +409,19 @@ def test_an_unreachable_redis_answers_503_in_chinese_not_500(leader, settings):
     assert response.status_code == 503
     assert "系统暂时不可用" in response.content.decode()
     assert response["Retry-After"] == "30"
+
+
+def test_a_write_rolled_back_to_a_savepoint_leaves_no_stale_flag(leader, town_data):
+    """The stamp's waiting change goes with the savepoint's commit hooks, and comes back with
+    the next write of the outer transaction."""
+    before = stamp.current()
+    with transaction.atomic():
+        with transaction.atomic():
+            stamp.touch()
+            assert stamp.pending()
+            transaction.set_rollback(True)
+        assert not stamp.pending()
+        stamp.touch()
+        assert stamp.pending()
+    assert not stamp.pending()
+    assert stamp.current() != before
