@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 from dashboard.selectors import IndicatorRow, ProjectRow, TaskRow
 from dashboard.templatetags.figures import plain
-from indicators import metrics
+from indicators import glossary, metrics
 from indicators.models import Indicator
 from plans.models import PlanSection, Target
 from plans.status import StageState, TaskState
@@ -97,7 +99,7 @@ def cumulative_path(
             dict(
                 type="scatter",
                 name=label(name),
-                x=MONTH_LABELS,
+                x=_month_labels(),
                 y=_numbers(values),
                 hovertemplate=_hover(indicator, name),
                 **style,
@@ -119,17 +121,27 @@ def path_table(
     places = Decimal(1).scaleb(-indicator.decimals)
     rows = [
         (label, [_shown(values[index], places) for _name, values in columns])
-        for index, label in enumerate(MONTH_LABELS)
+        for index, label in enumerate(_month_labels())
         if any(values[index] is not None for _name, values in columns)
     ]
-    return ChartTable(_path_title(indicator), ["月份", *(name for name, _ in columns)], rows)
+    return ChartTable(
+        _path_title(indicator), [gettext("月份"), *(name for name, _ in columns)], rows
+    )
 
 
-MONTH_LABELS = [f"{month}月" for month in range(1, 13)]
+def _month_labels() -> list[str]:
+    return [gettext("%(month)d月") % {"month": month} for month in range(1, 13)]
+
+
+def _year(year: int) -> str:
+    return gettext("%(year)d年") % {"year": year}
 
 
 def _path_title(indicator: Indicator) -> str:
-    return f"{indicator.name}（{indicator.unit_label}）累计走势"
+    return gettext("%(name)s（%(unit)s）累计走势") % {
+        "name": indicator.name,
+        "unit": indicator.unit_label,
+    }
 
 
 def _path_columns(
@@ -138,12 +150,12 @@ def _path_columns(
     """This year's, last year's and the target's values for months 1-12, the chart's lines."""
     this_year, last_year = series.get(year, {}), series.get(year - 1, {})
     columns = [
-        (f"{year}年", [this_year.get(month) for month in range(1, 13)]),
-        (f"{year - 1}年", [last_year.get(month) for month in range(1, 13)]),
+        (_year(year), [this_year.get(month) for month in range(1, 13)]),
+        (_year(year - 1), [last_year.get(month) for month in range(1, 13)]),
     ]
     target_path = target_path_values(target, last_year)
     if target_path is not None:
-        columns.append(("目标进度", target_path))
+        columns.append((gettext("目标进度"), target_path))
     return columns
 
 
@@ -174,9 +186,9 @@ def target_path_values(
 def growth_by_indicator(rows: list[IndicatorRow]) -> Figure:
     """Year-on-year growth of every indicator that has one; computed ones are marked."""
     shown = _growth_bars(rows)
-    names = [label(name) for name, _growth in shown]
-    values = [float(growth) for _name, growth in shown]
-    figure = _figure(_layout("同比增长（%）", height=max(240, 28 * len(shown) + 90)))
+    names = [label(name) for name, _growth, _text in shown]
+    values = [float(growth) for _name, growth, _text in shown]
+    figure = _figure(_layout(gettext("同比增长（%）"), height=max(240, 28 * len(shown) + 90)))
     figure["data"].append(
         dict(
             type="bar",
@@ -184,7 +196,7 @@ def growth_by_indicator(rows: list[IndicatorRow]) -> Figure:
             y=names,
             orientation="h",
             marker={"color": [COLOURS["this"] if v >= 0 else COLOURS["last"] for v in values]},
-            text=[f"{v:,.1f}%" for v in values],
+            text=[f"{text}%" for _name, _growth, text in shown],
             textposition="auto",
             hovertemplate="%{y}：%{x:,.2f}%<extra></extra>",
         )
@@ -192,28 +204,40 @@ def growth_by_indicator(rows: list[IndicatorRow]) -> Figure:
     _axis(figure, "yaxis", autorange="reversed", automargin=True)
     _axis(figure, "xaxis", ticksuffix="%", gridcolor="#eaecf0", zerolinecolor="#667085")
     if not shown:
-        _say_empty(figure, "本期没有同比数据")
+        _say_empty(figure, gettext("本期没有同比数据"))
     return figure
 
 
 def growth_table(rows: list[IndicatorRow]) -> ChartTable:
     """The growth chart's bars: each indicator's 同比, computed ones marked as in the chart."""
-    table_rows = [(name, [plain(growth)]) for name, growth in _growth_bars(rows)]
-    return ChartTable("同比增长（%）", ["指标", "同比增长（%）"], table_rows)
+    table_rows = [(name, [text]) for name, _growth, text in _growth_bars(rows)]
+    growth = gettext("同比增长（%）")
+    return ChartTable(growth, [gettext("指标"), growth], table_rows)
 
 
-def _growth_bars(rows: list[IndicatorRow]) -> list[tuple[str, Decimal]]:
-    shown = [(row, *row.growth) for row in rows if row.growth[0] is not None]
-    return [
-        (row.indicator.name + ("" if official else "（计算）"), growth)
-        for row, growth, official in shown
-    ]
+def _growth_bars(rows: list[IndicatorRow]) -> list[tuple[str, Decimal, str]]:
+    """(name, growth, growth as written): a published growth as published (31.3), a computed
+    one with two decimals and marked, as everywhere else (indicators.glossary)."""
+    bars = []
+    for row in rows:
+        growth, official = row.growth
+        if growth is None:
+            continue
+        name = row.indicator.name + ("" if official else str(glossary.COMPUTED_MARK))
+        if official:
+            text = glossary.published(growth, grouped=True)
+        else:
+            text = glossary.two_places(growth, grouped=True)
+        bars.append((name, growth, text))
+    return bars
 
 
 def project_gantt(projects: list[ProjectRow], today: date) -> Figure:
     """Stages as bars from the previous stage's date to their own (actual, else planned),
     coloured by state, with today marked."""
-    figure = _figure(_layout("重点项目阶段进度", height=max(260, 26 * len(projects) + 110)))
+    figure = _figure(
+        _layout(gettext("重点项目阶段进度"), height=max(260, 26 * len(projects) + 110))
+    )
     by_state: dict[str, dict[str, list]] = {}
     for bar in _gantt_bars(projects):
         bucket = by_state.setdefault(bar.state, {"x": [], "base": [], "y": [], "text": []})
@@ -230,16 +254,16 @@ def project_gantt(projects: list[ProjectRow], today: date) -> Figure:
                 base=bucket["base"],
                 y=bucket["y"],
                 orientation="h",
-                marker={"color": STATE_COLOURS[state]},
+                marker={"color": STATE_COLOURS[StageState(state)]},
                 hovertext=bucket["text"],
                 hoverinfo="text+y",
             )
         )
     figure["layout"]["barmode"] = "overlay"
-    _axis(figure, "xaxis", type="date", tickformat="%Y年%m月", gridcolor="#eaecf0")
+    _axis(figure, "xaxis", type="date", tickformat=gettext("%Y年%m月"), gridcolor="#eaecf0")
     _axis(figure, "yaxis", autorange="reversed", automargin=True)
     if not by_state:
-        _say_empty(figure, "重点项目尚未排定阶段日期")
+        _say_empty(figure, gettext("重点项目尚未排定阶段日期"))
     figure["layout"]["shapes"] = [
         {
             "type": "line",
@@ -253,7 +277,13 @@ def project_gantt(projects: list[ProjectRow], today: date) -> Figure:
         }
     ]
     figure["layout"].setdefault("annotations", []).append(
-        {"x": today.isoformat(), "y": 1.02, "yref": "paper", "text": "今天", "showarrow": False}
+        {
+            "x": today.isoformat(),
+            "y": 1.02,
+            "yref": "paper",
+            "text": gettext("今天"),
+            "showarrow": False,
+        }
     )
     return figure
 
@@ -294,8 +324,10 @@ def gantt_table(projects: list[ProjectRow], today: date) -> ChartTable:
     for bar in _gantt_bars(projects):
         stages.setdefault(bar.project, []).append(bar.text)
     rows = [(project, ["；".join(texts)]) for project, texts in stages.items()]
-    caption = f"重点项目阶段进度（今天：{today.isoformat()}）"
-    return ChartTable(caption, ["项目", "阶段（状态，日期）"], rows, numeric=False)
+    caption = gettext("重点项目阶段进度（今天：%(today)s）") % {"today": today.isoformat()}
+    return ChartTable(
+        caption, [gettext("项目"), gettext("阶段（状态，日期）")], rows, numeric=False
+    )
 
 
 TASK_STATES = list(TaskState)
@@ -333,14 +365,14 @@ def tasks_table(tasks: list[TaskRow], sections: list[PlanSection]) -> ChartTable
         (label, [str(counts[state][index]) for state in TASK_STATES])
         for index, label in enumerate(labels)
     ]
-    headers = ["板块", *(str(state.label) for state in TASK_STATES)]
-    return ChartTable("工作任务进展（按板块，项）", headers, rows)
+    headers = [gettext("板块"), *(str(state.label) for state in TASK_STATES)]
+    return ChartTable(gettext("工作任务进展（按板块，项）"), headers, rows)
 
 
 def tasks_by_section(tasks: list[TaskRow], sections: list[PlanSection]) -> Figure:
     """How many tasks of each plan section are on track, behind, or not reported."""
     labels, all_counts = _task_counts(tasks, sections)
-    figure = _figure(_layout("工作任务进展（按板块）", barmode="stack"))
+    figure = _figure(_layout(gettext("工作任务进展（按板块）"), barmode="stack"))
     for state in TASK_STATES:
         counts = all_counts[state]
         figure["data"].append(
@@ -350,12 +382,18 @@ def tasks_by_section(tasks: list[TaskRow], sections: list[PlanSection]) -> Figur
                 x=[label(text) for text in labels],
                 y=counts,
                 marker={"color": TASK_COLOURS[state]},
-                hovertemplate=f"%{{x}}：%{{y}}项<extra>{state.label}</extra>",
+                hovertemplate=gettext("%%{x}：%%{y}项<extra>%(state)s</extra>")
+                % {"state": state.label},
             )
         )
-    _axis(figure, "yaxis", title={"text": "任务数（项）"}, dtick=1 if len(tasks) < 12 else None)
+    _axis(
+        figure,
+        "yaxis",
+        title={"text": gettext("任务数（项）")},
+        dtick=1 if len(tasks) < 12 else None,
+    )
     if not sections:
-        _say_empty(figure, "本年度没有工作任务")
+        _say_empty(figure, gettext("本年度没有工作任务"))
     return figure
 
 
