@@ -180,7 +180,7 @@ def relevant_offices(user: User) -> list[Office]:
     leaders and admins, else their own (one query)."""
     if _oversees(user):
         return list(Office.objects.filter(is_active=True).order_by("order", "id"))
-    if permissions.can_read_office_data(user):
+    if permissions.can_read_office_data(user) and user.office_id is not None:
         return list(Office.objects.filter(pk=user.office_id, is_active=True))
     return []
 
