@@ -19,6 +19,36 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    _webtest_receivers_end_with_their_request()
+
+
+def _webtest_receivers_end_with_their_request() -> None:
+    """django-webtest connects a receiver to template_rendered for each request and never
+    disconnects it: the receiver is weakly held, but a logged refusal (a 403's warning, with
+    its traceback, kept by pytest's log capture until the test ends) keeps the request's frames
+    and so the receiver alive. A test of a thousand requests then had a few hundred receivers
+    copying every template context at each template rendered: 60 % of the admin gate's time.
+    Here every receiver a request connected is disconnected when the request ends."""
+    from django.test.signals import template_rendered
+    from django_webtest import DjangoTestApp
+
+    do_request = DjangoTestApp.do_request
+    if getattr(do_request, "ends_its_receivers", False):
+        return
+
+    def do_request_and_disconnect(self, req, status, expect_errors):  # type: ignore[no-untyped-def]
+        before = {key for key, _receiver, _is_async in template_rendered.receivers}
+        try:
+            return do_request(self, req, status, expect_errors)
+        finally:
+            with template_rendered.lock:
+                template_rendered.receivers = [
+                    entry for entry in template_rendered.receivers if entry[0] in before
+                ]
+                template_rendered.sender_receivers_cache.clear()
+
+    do_request_and_disconnect.ends_its_receivers = True  # type: ignore[attr-defined]
+    DjangoTestApp.do_request = do_request_and_disconnect  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True)
@@ -125,3 +155,53 @@ def restore_migration_rows() -> None:
 @pytest.fixture
 def migration_rows(db) -> None:
     restore_migration_rows()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker) -> None:
+    """The test database with the migrations' rows, also when --reuse-db finds one that an
+    earlier run's last transactional test flushed."""
+    with django_db_blocker.unblock():
+        restore_migration_rows()
+
+
+def _flushes(item: pytest.Item) -> bool:
+    """Whether the test ran on a transactional database, which pytest-django flushes after it."""
+    marker = item.get_closest_marker("django_db")
+    transactional = marker is not None and bool(
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    )
+    fixtures = getattr(item, "fixturenames", ())
+    return transactional or "transactional_db" in fixtures or "live_server" in fixtures
+
+
+def _back_to_the_migrated_rows() -> None:
+    """The database as the migrations left it: the rows serialized when it was made (the same
+    ids, which a serialized_rollback test loads again), else the migrations' rows made anew.
+
+    After a flush, Django makes content types and permissions again under new ids, and the
+    migrations' rows are gone: a serialized_rollback test then failed to load its rows (the
+    role groups' names taken) and other tests missed the groups. Flushing once more without
+    that and loading the serialized rows gives every next test the database it started from."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if contents is None:
+        restore_migration_rows()
+        return
+    call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+    connection.creation.deserialize_db_from_string(contents)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):  # type: ignore[no-untyped-def]
+    """After a test whose database was flushed, the database goes back to the migrations'
+    rows, so the next test finds them whatever ran before it (pytest-xdist runs the tests in
+    any order)."""
+    yield
+    if _flushes(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _back_to_the_migrated_rows()
