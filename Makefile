@@ -49,11 +49,12 @@ $(CURDIR)/.tools/bin/uv:
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
 
-lint: install ## ruff, the import layers (import-linter) and the migration check, as CI runs them.
+lint: install ## ruff, the import layers (import-linter), the migration check and mypy, as CI runs them.
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	DEBUG=1 $(MANAGE) makemigrations --check --dry-run
+	DEBUG=1 $(VENV)/bin/mypy .
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -22,6 +22,7 @@ from accounts import (
     permissions,
 )
 from accounts.forms import AdminPasswordResetForm
+from accounts.http import user_of
 from accounts.models import Office, User
 from accounts.roles import AUDIT_MODELS, NEVER_GRANTED_MODELS, SECURITY_MODELS, Role, labels_q
 
@@ -34,7 +35,7 @@ class OfficeAdmin(admin.ModelAdmin):
 
     def get_exclude(self, request: HttpRequest, obj: Office | None = None) -> list[str]:
         # The group robot's address carries its access token: only office managers see it.
-        if permissions.can_manage_offices(request.user):
+        if permissions.can_manage_offices(user_of(request)):
             return list(super().get_exclude(request, obj) or [])
         return ["webhook_url"]
 
@@ -54,7 +55,7 @@ class UserCreateForm(UserCreationForm):
 
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = ["username", "display_name", "office", "groups"]
+        fields = ["username", "display_name", "office", "groups"]  # type: ignore[assignment]
 
 
 def link_tables() -> list[type]:
@@ -67,10 +68,10 @@ class WithoutLinkRows(admin.ModelAdmin):
     confirmation page listed each as "User-group关系: User_groups object (4)", in Django's
     English. They are not records anyone made, so the page leaves them out."""
 
-    def get_deleted_objects(self, objs, request: HttpRequest):  # type: ignore[no-untyped-def]
+    def get_deleted_objects(self, objs, request: HttpRequest):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        names = tuple(f"{capfirst(m._meta.verbose_name)}: " for m in link_tables())
-        plurals = {str(m._meta.verbose_name_plural) for m in link_tables()}
+        names = tuple(f"{capfirst(m._meta.verbose_name)}: " for m in link_tables())  # type: ignore[attr-defined]
+        plurals = {str(m._meta.verbose_name_plural) for m in link_tables()}  # type: ignore[attr-defined]
         counts = {name: count for name, count in counts.items() if str(name) not in plurals}
         return _without(deleted, names), counts, perms_needed, protected
 
@@ -86,11 +87,11 @@ def _without(items: list, prefixes: tuple[str, ...]) -> list:
 
 
 @admin.action(description=_("重置动态口令（解除已绑定的认证器）"))
-def reset_second_factor(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset) -> None:  # type: ignore[no-untyped-def]
+def reset_second_factor(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset) -> None:
     """For a lost or replaced phone: the person enrols again at their next login (or may, when
     the second factor is optional for them)."""
     for user in queryset:
-        if not permissions.can_reset_second_factor_of(request.user, user):
+        if not permissions.can_reset_second_factor_of(user_of(request), user):
             modeladmin.message_user(
                 request,
                 gettext("三权分立：%(user)s 的动态口令只能由本人或在服务器上重置。")
@@ -141,22 +142,22 @@ class UserAdmin(WithoutLinkRows, DjangoUserAdmin):
     filter_horizontal = []
     readonly_fields = ["last_login", "date_joined", "password_changed_at"]
 
-    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+    def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
 
     # 三权分立: accounts are the 系统管理员's alone (by role, not by Django permissions), and are
     # deactivated, never deleted, so the records keep who did what.
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return permissions.can_manage_users(request.user)
+        return permissions.can_manage_users(user_of(request))
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return permissions.can_manage_users(request.user)
+        return permissions.can_manage_users(user_of(request))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return permissions.can_manage_users(request.user)
+        return permissions.can_manage_users(user_of(request))
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return permissions.can_manage_users(request.user)
+        return permissions.can_manage_users(user_of(request))
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -168,13 +169,14 @@ class UserAdmin(WithoutLinkRows, DjangoUserAdmin):
             fields += ["groups", "is_active"]
         return fields
 
-    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:  # type: ignore[override]
         form = super().get_form(request, obj, **kwargs)
-        actor = request.user
+        actor = user_of(request)
 
         class RolesGuarded(form):  # type: ignore[valid-type, misc]
             def clean(self) -> dict:
-                cleaned = super().clean()
+                super().clean()
+                cleaned = self.cleaned_data
                 if "groups" in self.fields and "groups" in cleaned:
                     old = set(obj.groups.values_list("name", flat=True)) if obj else set()
                     new = {group.name for group in cleaned["groups"]}
@@ -189,11 +191,11 @@ class UserAdmin(WithoutLinkRows, DjangoUserAdmin):
 
         return RolesGuarded
 
-    def save_model(self, request: HttpRequest, obj: User, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: User, form, change: bool) -> None:
         if not change:
             obj.mark_password_temporary()  # the initial password is changed at the first login
         # 安全审计: what the database held before, for the log written in save_related.
-        obj._audit_before = user_before(obj) if change else None
+        obj._audit_before = user_before(obj) if change else None  # type: ignore[attr-defined]
         super().save_model(request, obj, form, change)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
@@ -203,9 +205,9 @@ class UserAdmin(WithoutLinkRows, DjangoUserAdmin):
 
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""
-    ) -> HttpResponse:  # type: ignore[override]
+    ) -> HttpResponse:
         target = self.get_object(request, unquote(id))
-        if target is not None and not permissions.can_set_password_of(request.user, target):
+        if target is not None and not permissions.can_set_password_of(user_of(request), target):
             messages.error(
                 request,
                 gettext(
@@ -229,7 +231,7 @@ class UserAdmin(WithoutLinkRows, DjangoUserAdmin):
             )
         return response
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups":
             kwargs["widget"] = forms.CheckboxSelectMultiple
             kwargs["label"] = _("角色")
@@ -244,8 +246,8 @@ def user_before(user: User) -> dict | None:
     """A saved user's office, state and roles as the database holds them."""
     before = User.objects.filter(pk=user.pk).values("office_id", "is_active").first()
     if before is not None:
-        before["roles"] = set(user.groups.values_list("name", flat=True))
-    return before
+        before["roles"] = set(user.groups.values_list("name", flat=True))  # type: ignore[misc]
+    return before  # type: ignore[return-value]
 
 
 def _office_name(office_id: int | None) -> str:
@@ -308,7 +310,7 @@ def audit_user_changes(
             record(Action.USER_DEACTIVATE, request=request, obj=user)
     others = [name for name in changed if name not in {"groups", "office", "is_active"}]
     if others:
-        labels = [str(User._meta.get_field(name).verbose_name) for name in others]
+        labels = [str(getattr(User._meta.get_field(name), "verbose_name", name)) for name in others]
         record(
             Action.USER_CHANGE,
             request=request,
@@ -332,7 +334,7 @@ def permission_label(permission: Permission) -> str:
     if history_of is not None:
         name = gettext("%(name)s的历史记录") % {"name": history_of._meta.verbose_name}
     else:
-        name = model._meta.verbose_name
+        name = str(model._meta.verbose_name)
     action = permission.codename.split("_", 1)[0]
     if permission.codename == f"{action}_{content_type.model}" and action in PERMISSION_ACTIONS:
         return f"{app} · {name} · {PERMISSION_ACTIONS[action]}"
@@ -354,18 +356,18 @@ class GroupAdmin(WithoutLinkRows, DjangoGroupAdmin):
     审计管理员 alone."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return permissions.can_manage_users(request.user)
+        return permissions.can_manage_users(user_of(request))
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return permissions.can_manage_users(request.user)
+        return permissions.can_manage_users(user_of(request))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return permissions.can_manage_users(request.user)
+        return permissions.can_manage_users(user_of(request))
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:  # type: ignore[override]
         if obj is not None and not self.has_change_permission(request, obj):
             return ["name", "permission_list"]
-        return super().get_fields(request, obj)
+        return super().get_fields(request, obj)  # type: ignore[return-value]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         if obj is not None and not self.has_change_permission(request, obj):
@@ -384,21 +386,21 @@ class GroupAdmin(WithoutLinkRows, DjangoGroupAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is not None and obj.name in Role.values:
             return False
-        return permissions.can_manage_users(request.user)
+        return permissions.can_manage_users(user_of(request))
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is not None and obj.name in Role.values:
             return False
-        return permissions.can_manage_users(request.user)
+        return permissions.can_manage_users(user_of(request))
 
-    def formfield_for_manytomany(self, db_field, request=None, **kwargs):  # type: ignore[no-untyped-def]
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
         if db_field.name == "permissions":
             kwargs["queryset"] = Permission.objects.exclude(
                 labels_q(SECURITY_MODELS + AUDIT_MODELS + NEVER_GRANTED_MODELS)
             ).select_related("content_type")
         field = super().formfield_for_manytomany(db_field, request=request, **kwargs)
         if db_field.name == "permissions" and field is not None:
-            field.label_from_instance = permission_label
+            field.label_from_instance = permission_label  # type: ignore[assignment, method-assign]
             field.help_text = gettext(
                 "%(roles)s这几个角色的权限由系统设定，只能查看；"
                 "在此新增的角色不能拥有安全管理和审计日志的权限。"

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions, security_log, sessions
 from accounts.audit import Action, Result, record
+from accounts.http import user_of
 from accounts.models import SecurityEvent, User
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -61,14 +62,14 @@ class SecurityEventAdmin(admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
     fields = ["at", "username", "address", "action", "object", "result", "detail"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]
     change_list_template = "admin/accounts/securityevent/change_list.html"
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return permissions.can_read_security_log(request.user)
+        return permissions.can_read_security_log(user_of(request))
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return permissions.can_read_security_log(request.user)
+        return permissions.can_read_security_log(user_of(request))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -110,7 +111,10 @@ class SecurityEventAdmin(admin.ModelAdmin):
             body, content_type = security_log.csv_bytes(events), "text/csv; charset=utf-8"
         else:
             body, content_type = security_log.xlsx_bytes(events), XLSX_TYPE
-        name = f"安全审计日志_{timezone.localtime():%Y%m%d-%H%M%S}.{kind}"
+        name = gettext("安全审计日志_%(time)s.%(kind)s") % {
+            "time": f"{timezone.localtime():%Y%m%d-%H%M%S}",
+            "kind": kind,
+        }
         conditions = "；".join(f"{key}={value}" for key, value in query.items()) or gettext("全部")
         record(
             Action.EXPORT,
@@ -131,10 +135,10 @@ class SecurityAdminOnly:
     """Read-only, for the 安全管理员 alone."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return permissions.can_manage_lockouts(request.user)
+        return permissions.can_manage_lockouts(user_of(request))
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return permissions.can_manage_lockouts(request.user)
+        return permissions.can_manage_lockouts(user_of(request))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -182,7 +186,7 @@ class LockoutAdmin(SecurityAdminOnly, AccessAttemptAdmin):
         return gettext("已锁定")
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return permissions.can_manage_lockouts(request.user)
+        return permissions.can_manage_lockouts(user_of(request))
 
     def _log_unlock(self, request: HttpRequest, attempt: AccessAttempt) -> None:
         record(
@@ -219,7 +223,7 @@ for model, model_admin in [
 ]:
     if admin.site.is_registered(model):
         admin.site.unregister(model)
-    admin.site.register(model, model_admin)
+    admin.site.register(model, model_admin)  # type: ignore[arg-type]
 
 
 # --- 在线会话 ---------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 # Django's yes/no icons with their alt text in Chinese: xiage.admin sets them when imported.
 import xiage.admin  # noqa: F401
 from accounts import permissions
+from accounts.http import user_of
 from accounts.permissions import DailyPage
 
 # The system's one name, as the README and the user guide spell it.
@@ -75,14 +76,14 @@ class XiageAdminSite(admin.AdminSite):
     index_title = _("数据管理")
 
     def has_permission(self, request: HttpRequest) -> bool:
-        return permissions.can_open_admin(request.user)
+        return permissions.can_open_admin(user_of(request))
 
     @login_not_required
     def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         # One login page for the whole app.
         return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
 
-    def password_change(
+    def password_change(  # type: ignore[override]
         self, request: HttpRequest, extra_context: dict | None = None
     ) -> HttpResponse:
         # The site's 修改密码 (accounts.views): a wrong old password counts towards the lockout.
@@ -108,7 +109,7 @@ class XiageAdminSite(admin.AdminSite):
     def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[dict]:
         """The lists a person's work uses (accounts.permissions), 日常填报 first, in work order."""
         apps = list(self._build_app_dict(request, app_label).values())
-        shown = permissions.admin_lists_shown(request.user)
+        shown = permissions.admin_lists_shown(user_of(request))
         if shown is not None:
             kept = [
                 {**app, "models": [m for m in app["models"] if _label(m) in shown]} for app in apps
@@ -128,7 +129,7 @@ class XiageAdminSite(admin.AdminSite):
     def security_app(self, request: HttpRequest) -> dict:
         """安全管理: the 安全管理员's pages that are no model's list (在线会话)."""
         pages = []
-        if permissions.can_manage_sessions(request.user):
+        if permissions.can_manage_sessions(user_of(request)):
             pages.append(
                 (
                     "sessions",
@@ -173,7 +174,7 @@ class XiageAdminSite(admin.AdminSite):
                     "perms": {},
                     "description": description,
                 }
-                for page in permissions.daily_pages(request.user)
+                for page in permissions.daily_pages(user_of(request))
                 for url_name, name, description in [DAILY_PAGES[page]]
             ],
         }

@@ -24,8 +24,8 @@ class AxesConfig(AxesAppConfig):
             self.get_model(name).__str__ = _namer(words)
 
 
-def _namer(words):  # type: ignore[no-untyped-def]
-    def name(record) -> str:  # type: ignore[no-untyped-def]
+def _namer(words):
+    def name(record) -> str:
         from django.utils import timezone
 
         return str(words) % {

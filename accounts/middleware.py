@@ -38,7 +38,7 @@ class IdentificationMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_view(self, request, view_func, view_args, view_kwargs):  # type: ignore[no-untyped-def]
+    def process_view(self, request, view_func, view_args, view_kwargs):
         if not getattr(view_func, "login_required", True):
             return None
         user = request.user
@@ -79,5 +79,5 @@ class SessionRolesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        request.user = SimpleLazyObject(lambda: sessions.with_session_roles(request, user))
+        request.user = SimpleLazyObject(lambda: sessions.with_session_roles(request, user))  # type: ignore[assignment]
         return self.get_response(request)

@@ -14,7 +14,7 @@ class HttpsURLField(models.URLField):
     """A URL field whose form reads a bare host as https:// (Django 6's default, asked for now
     so that Django 5 does not warn)."""
 
-    def formfield(self, **kwargs):  # type: ignore[no-untyped-def]
+    def formfield(self, **kwargs):
         return super().formfield(**{"assume_scheme": "https", **kwargs})
 
 
@@ -75,9 +75,9 @@ class User(AbstractUser):
         """The password just set (not saved yet) was chosen by an admin."""
         self._password_temporary = True
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs) -> None:
         # A new password (set_password, not a hash upgrade at login) restarts its age.
-        if self._password is not None:
+        if getattr(self, "_password", None) is not None:  # set by set_password
             self.password_changed_at = timezone.now()
             self.password_must_change = getattr(self, "_password_temporary", False)
             if kwargs.get("update_fields") is not None:

@@ -44,6 +44,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.http import user_of
 from accounts.roles import ADMIN_ROLES, SOLE_ROLES, Role
 
 if TYPE_CHECKING:
@@ -124,7 +125,7 @@ def role_conflict(role_names: Iterable[str], *, is_superuser: bool = False) -> s
         return _(
             "三权分立：一个账号只能担任系统管理员、安全管理员、审计管理员中的一个，"
             "不能同时担任%(roles)s。"
-        ) % {"roles": "和".join(str(role.label) for role in admin_roles)}
+        ) % {"roles": _("和").join(str(role.label) for role in admin_roles)}
     for role in SOLE_ROLES:
         if role.value in names and len(names) > 1:
             return _("三权分立：%(role)s不能兼任其他角色。") % {"role": str(role.label)}
@@ -561,7 +562,7 @@ def _row_id(text: Any) -> int:
 class ReadableRelatedFieldListFilter(admin.RelatedFieldListFilter):
     """A changelist's filter by a related row (科室, 指标 …), offering only rows the user reads."""
 
-    def field_choices(self, field, request, model_admin):  # type: ignore[no-untyped-def]
+    def field_choices(self, field, request, model_admin):
         queryset = field.related_model._default_manager.all()
         limit = getattr(field, "get_limit_choices_to", None)
         if limit is not None:
@@ -578,19 +579,19 @@ class ScopedAdminMixin:
     outside them is refused by the select itself, in Chinese."""
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return readable_rows(super().get_queryset(request), request.user)  # type: ignore[misc]
+        return readable_rows(super().get_queryset(request), user_of(request))  # type: ignore[misc]
 
-    def get_field_queryset(self, db, db_field, request):  # type: ignore[no-untyped-def]
+    def get_field_queryset(self, db, db_field, request):
         queryset = super().get_field_queryset(db, db_field, request)  # type: ignore[misc]
         if queryset is None:
             queryset = db_field.remote_field.model._default_manager.using(db).all()
         return readable_rows(queryset, request.user)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
         kwargs.setdefault("error_messages", {"invalid_choice": out_of_scope_message(db_field)})
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
         kwargs.setdefault("error_messages", {"invalid_choice": out_of_scope_message(db_field)})
         return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
 
@@ -621,21 +622,21 @@ class OfficeScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def may_place_in(self, request: HttpRequest, office: Office, obj: Any) -> bool:
         """Whether a save may leave a row (a new one when `obj` is None) in `office`."""
-        return can_write_office(request.user, office)
+        return can_write_office(user_of(request), office)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         allowed = super().has_change_permission(request, obj)
         if obj is None or not allowed:
             return allowed
-        return can_write_office(request.user, self.office_of(obj))
+        return can_write_office(user_of(request), self.office_of(obj))
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         allowed = super().has_delete_permission(request, obj)
         if obj is None or not allowed:
             return allowed
-        return can_write_office(request.user, self.office_of(obj))
+        return can_write_office(user_of(request), self.office_of(obj))
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):  # type: ignore[no-untyped-def]
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
         form_class = super().get_form(request, obj, change=change, **kwargs)
         model_admin = self
 
@@ -645,7 +646,7 @@ class OfficeScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
             return cleaned
 
         attrs = {"__module__": form_class.__module__, "clean": clean}
-        return type(form_class)(form_class.__name__, (form_class,), attrs)
+        return type(form_class)(form_class.__name__, (form_class,), attrs)  # type: ignore[misc]
 
     def _refuse_leaving_scope(self, request: HttpRequest, form: forms.ModelForm, obj: Any) -> None:
         first, *rest = self.office_field.split("__")
@@ -677,14 +678,14 @@ class ScopedHistoryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
             raise Http404
         return pk
 
-    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None):  # type: ignore[no-untyped-def]
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None):
         pk = self._check_visible(request, object_id)
         return super().history_view(request, str(pk), extra_context=extra_context)
 
-    def history_form_view(  # type: ignore[no-untyped-def]
+    def history_form_view(
         self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
     ):
-        if request.method not in ("GET", "HEAD") and not can_revert_history(request.user):
+        if request.method not in ("GET", "HEAD") and not can_revert_history(user_of(request)):
             from accounts import audit
 
             audit.record(
@@ -701,12 +702,12 @@ class ScopedHistoryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         return super().history_form_view(request, str(pk), str(version), extra_context)
 
     def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
-        return not can_revert_history(request.user, obj)
+        return not can_revert_history(user_of(request), obj)
 
     def has_change_history_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return can_revert_history(request.user, obj)
+        return can_revert_history(user_of(request), obj)
 
-    def render_history_view(  # type: ignore[no-untyped-def]
+    def render_history_view(
         self, request: HttpRequest, template: str, context: dict, **kwargs: Any
     ):
         shown = context.get("adminform")

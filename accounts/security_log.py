@@ -245,7 +245,7 @@ def carry_over(rows: list[dict[str, Any]]) -> int:
                 continue
             # A raw insert: the model's save() would stamp `at` with the time of the restore.
             names = [name for name in FIELDS if not (name == "id" and same is not None)]
-            columns = ", ".join(connection.ops.quote_name(fields[n].column) for n in names)
+            columns = ", ".join(connection.ops.quote_name(str(fields[n].column)) for n in names)
             values = [fields[n].get_db_prep_save(row[n], connection) for n in names]
             placeholders = ", ".join(["%s"] * len(names))
             cursor.execute(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", values)

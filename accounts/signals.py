@@ -52,7 +52,7 @@ def on_login_failed(
     detail = {
         identification.CHECK_OLD_PASSWORD: _("修改密码时原密码错误"),
         identification.CHECK_OTP: _("动态口令错误"),
-    }.get(check, _("用户名或密码错误"))
+    }.get(check or "", _("用户名或密码错误"))
     result = Result.FAILURE
     if getattr(request, "axes_locked_out", False) and not getattr(
         request, "identification_new_lockout", False
@@ -86,7 +86,7 @@ def on_locked_out(
     if already:
         return
     if request is not None:
-        request.identification_new_lockout = True
+        request.identification_new_lockout = True  # type: ignore[attr-defined]
         setattr(request, LOGOUT_REASON, _("连续失败被锁定"))
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     audit.record(

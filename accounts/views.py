@@ -20,10 +20,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import audit, identification
 from accounts.audit import Action, Result
 from accounts.forms import TokenForm
+from accounts.http import SignedInRequest, user_of
 from accounts.permissions import PermissionMixin, can_use_site, permission, public
 
 
-def locked_out(request: HttpRequest, original_response: object = None, credentials: object = None):  # type: ignore[no-untyped-def]
+def locked_out(request: HttpRequest, original_response: object = None, credentials: object = None):
     """django-axes' lockout page, in Chinese, saying when to try again."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(
@@ -51,7 +52,7 @@ class LoginView(PermissionMixin, auth_views.LoginView):
 
     permission_rule = public
 
-    def get_redirect_url(self) -> str:
+    def get_redirect_url(self) -> str:  # type: ignore[override]
         url = super().get_redirect_url()
         return "" if url == ROOT_ADDRESS else url
 
@@ -98,7 +99,7 @@ class PasswordChangeView(PermissionMixin, auth_views.PasswordChangeView):
 
     permission_rule = can_use_site
 
-    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if (
             request.method == "POST"
             and request.user.is_authenticated
@@ -106,11 +107,11 @@ class PasswordChangeView(PermissionMixin, auth_views.PasswordChangeView):
         ):
             # Locked meanwhile (the login page, another session): nothing is checked.
             return sign_out_locked(request)
-        return super().dispatch(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[return-value]
 
-    def get_context_data(self, **kwargs):  # type: ignore[no-untyped-def]
+    def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user = self.request.user
+        user = user_of(self.request)
         context["reason"] = identification.password_change_reason(user)
         context["max_age_days"] = settings.PASSWORD_MAX_AGE_DAYS
         context["next"] = self.request.GET.get("next", "")
@@ -118,16 +119,16 @@ class PasswordChangeView(PermissionMixin, auth_views.PasswordChangeView):
         context["otp_required"] = identification.otp_required(user)
         return context
 
-    def form_invalid(self, form):  # type: ignore[no-untyped-def]
+    def form_invalid(self, form):
         if form.has_error("old_password", "password_incorrect"):
             locked = identification.authentication_failed(
-                self.request, self.request.user, identification.CHECK_OLD_PASSWORD
+                self.request, user_of(self.request), identification.CHECK_OLD_PASSWORD
             )
             if locked:
                 return locked_out(self.request)
         return super().form_invalid(form)
 
-    def form_valid(self, form):  # type: ignore[no-untyped-def]
+    def form_valid(self, form):
         forced = identification.password_change_reason(self.request.user)
         response = super().form_valid(form)
         audit.record(Action.PASSWORD_CHANGE, request=self.request, obj=self.request.user)
@@ -151,7 +152,7 @@ def totp_qr_svg(device: TOTPDevice) -> str:
     return qr.svg_inline(scale=4, title=_("动态口令二维码"), svgclass="otp-qr")
 
 
-def device_to_enrol(user) -> TOTPDevice:  # type: ignore[no-untyped-def]
+def device_to_enrol(user) -> TOTPDevice:
     """The device being enrolled: the same secret however often the page is opened."""
     waiting = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
     return waiting or TOTPDevice.objects.create(user=user, name=_("认证器"), confirmed=False)
@@ -183,12 +184,12 @@ def second_factor_done(request: HttpRequest, device: TOTPDevice) -> HttpResponse
 @never_cache
 @sensitive_post_parameters("token")
 @permission(can_use_site)
-def otp_setup(request: HttpRequest) -> HttpResponse:
+def otp_setup(request: SignedInRequest) -> HttpResponse:
     """绑定认证器: the secret as a QR code and as text; a code from the app confirms it. A
     session not yet verified may not replace a device it already has."""
     user = request.user
     existing = identification.confirmed_device(user)
-    if existing is not None and not user.is_verified():
+    if existing is not None and not user.is_verified():  # type: ignore[attr-defined]
         return redirect(with_next("otp_verify", request))
     device = device_to_enrol(user)
     form = TokenForm(request.POST or None)
@@ -228,13 +229,13 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 @never_cache
 @sensitive_post_parameters("token")
 @permission(can_use_site)
-def otp_verify(request: HttpRequest) -> HttpResponse:
+def otp_verify(request: SignedInRequest) -> HttpResponse:
     """输入动态口令, after the password: a wrong code counts as a failed login (django-axes)."""
     user = request.user
     device = identification.confirmed_device(user)
     if device is None:
         return redirect(with_next("otp_setup", request))
-    if user.is_verified():
+    if user.is_verified():  # type: ignore[attr-defined]
         return HttpResponseRedirect(next_url(request))
     if request.method == "POST" and identification.is_locked(request, user):
         return sign_out_locked(request)

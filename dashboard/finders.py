@@ -25,7 +25,7 @@ class PlotlyFinder(BaseFinder):
     def check(self, **kwargs: Any) -> list:
         return []
 
-    def find(self, path: str, find_all: bool = False, **kwargs: Any) -> str | list[str]:
+    def find(self, path: str, find_all: bool = False, **kwargs: Any) -> str | list[str]:  # type: ignore[override]
         if path == PLOTLY_JS:
             match = str(_PACKAGE_DATA / "plotly.min.js")
             return [match] if find_all else match

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -76,9 +76,9 @@ class SupervisionForm(forms.Form):
             )
         )
         # Active offices, and the subject's own even if it has since been retired.
-        self.fields["office"].queryset = readable_offices(user).filter(
-            Q(is_active=True) | Q(pk=subject.office_id)
-        )
+        cast(forms.ModelChoiceField, self.fields["office"]).queryset = readable_offices(
+            user
+        ).filter(Q(is_active=True) | Q(pk=subject.office_id))
 
     def clean_due_date(self) -> date:
         due = self.cleaned_data["due_date"]

@@ -113,7 +113,7 @@ def respond(request: HttpRequest, template: str, page: Page, context: dict) -> H
     return response
 
 
-def scope(user) -> str:  # type: ignore[no-untyped-def]
+def scope(user) -> str:
     """Who reads what: everyone, one office, or nothing."""
     if permissions.can_read_all(user):
         return "all"
@@ -146,11 +146,11 @@ def get_or_build(request: HttpRequest, view: str, build: Callable[[HttpRequest],
     if cache_key is None:
         return build(request)
     version = stamp.current()
-    page = cache.get(cache_key, version=version)
+    page = cache.get(cache_key, version=version)  # type: ignore[arg-type]
     if page is None:
         page = build(request)
         if not stamp.pending():
-            cache.set(cache_key, page, settings.DASHBOARD_CACHE_SECONDS, version=version)
+            cache.set(cache_key, page, settings.DASHBOARD_CACHE_SECONDS, version=version)  # type: ignore[arg-type]
         _remember(request, view, build)
     return page
 
@@ -192,7 +192,7 @@ def rebuild_recent() -> int:
     return built
 
 
-def _rebuild(view, builder, page_scope, query, language, user_pk, host, *, users) -> int:  # type: ignore[no-untyped-def]
+def _rebuild(view, builder, page_scope, query, language, user_pk, host, *, users) -> int:
     user = users.filter(pk=user_pk, is_active=True).first()
     if user is None or scope(user) != page_scope:
         return 0
@@ -205,29 +205,29 @@ def _rebuild(view, builder, page_scope, query, language, user_pk, host, *, users
     with translation.override(language):
         cache_key = key(request, view)
         version = stamp.current()
-        if cache_key is None or cache.get(cache_key, version=version) is not None:
+        if cache_key is None or cache.get(cache_key, version=version) is not None:  # type: ignore[arg-type]
             return 0
         page = import_string(builder)(request)
-        cache.set(cache_key, page, settings.DASHBOARD_CACHE_SECONDS, version=version)
+        cache.set(cache_key, page, settings.DASHBOARD_CACHE_SECONDS, version=version)  # type: ignore[arg-type]
     return 1
 
 
 _state = threading.local()
 
 
-def _request_started(**kwargs) -> None:  # type: ignore[no-untyped-def]
+def _request_started(**kwargs) -> None:
     _state.in_request = True
     _state.rebuild = False
 
 
-def _request_finished(**kwargs) -> None:  # type: ignore[no-untyped-def]
+def _request_finished(**kwargs) -> None:
     _state.in_request = False
     if getattr(_state, "rebuild", False):
         _state.rebuild = False
         rebuild_recent()
 
 
-def _stamp_changed(**kwargs) -> None:  # type: ignore[no-untyped-def]
+def _stamp_changed(**kwargs) -> None:
     if getattr(_state, "in_request", False):
         _state.rebuild = True  # once the response has gone out
     else:

@@ -91,7 +91,7 @@ def pending() -> bool:
     return transaction.get_connection().in_atomic_block and _waiting_bump() is not None
 
 
-def _changed(sender, **kwargs) -> None:  # type: ignore[no-untyped-def]
+def _changed(sender, **kwargs) -> None:
     update_fields = kwargs.get("update_fields")
     if update_fields and set(update_fields) <= {"last_login"}:
         return  # a login is not a change of data

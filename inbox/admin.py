@@ -10,15 +10,16 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions
+from accounts.http import user_of
 from inbox.models import Delivery, Notification
 
 
 class ReadOnlyForAdmins(admin.ModelAdmin):
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return permissions.can_read_notification_log(request.user)
+        return permissions.can_read_notification_log(user_of(request))
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return permissions.can_read_notification_log(request.user)
+        return permissions.can_read_notification_log(user_of(request))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -33,7 +34,7 @@ class ReadOnlyForAdmins(admin.ModelAdmin):
 class DeliveryInline(admin.TabularInline):
     model = Delivery
     fields = ["channel", "target", "sent_at", "ok", "error"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]
     extra = 0
     can_delete = False
 

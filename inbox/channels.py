@@ -133,26 +133,26 @@ def send_emails(
         connection.open()
     except Exception as exc:  # refused, unreachable, bad login: every message fails alike
         error = _error_text(exc)
-        for user, entries, _message in messages:
-            _record(entries, Channel.EMAIL, user.email, error)
+        for user, batch, _message in messages:
+            _record(batch, Channel.EMAIL, user.email, error)
             result.failed += 1
         result.errors.append(_("邮件服务器不可用：%(error)s") % {"error": error})
         return
     try:
-        for user, entries, message in messages:
+        for user, batch, message in messages:
             try:
                 connection.send_messages([message])
             except Exception as exc:  # one refused recipient does not stop the others
                 error = _error_text(exc)
-                _record(entries, Channel.EMAIL, user.email, error)
+                _record(batch, Channel.EMAIL, user.email, error)
                 result.failed += 1
                 result.errors.append(
                     _("发给%(to)s的邮件失败：%(error)s") % {"to": user.email, "error": error}
                 )
             else:
-                _record(entries, Channel.EMAIL, user.email, "")
+                _record(batch, Channel.EMAIL, user.email, "")
                 result.sent += 1
-                result.items += len(entries)
+                result.items += len(batch)
     finally:
         # Closing a broken connection is not worth a failure of its own.
         with contextlib.suppress(Exception):

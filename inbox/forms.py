@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -24,10 +24,13 @@ class MarkReadForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["notification"].queryset = Notification.objects.filter(user=user)
+        cast(
+            forms.ModelChoiceField, self.fields["notification"]
+        ).queryset = Notification.objects.filter(user=user)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not self.errors and not data.get("notification") and not data.get("everything"):
             raise ValidationError(_("请选择要标为已读的通知。"))
         return data
@@ -47,7 +50,7 @@ class ConfirmForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["item"].queryset = SupervisionItem.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["item"]).queryset = SupervisionItem.objects.filter(
             raised_by=user, resolved_at__isnull=False
         ).select_related("office", "project", "task")
 

@@ -148,7 +148,7 @@ def month_label(year: int, month: int) -> str:
 
 def report_link(office_id: int, year: int, month: int) -> str:
     """月报填报 (or, for a reviewer, 月报审核) of one office and month."""
-    query = urlencode({"office": office_id, "period": periods.format_period(year, month)})
+    query = urlencode({"office": office_id, "period": periods.format_period(year, month)})  # type: ignore[arg-type]
     return f"{reverse('admin:indicators_figure_report')}?{query}"
 
 
@@ -358,10 +358,10 @@ def _tasks_behind(office_id: int, today: date) -> list[TodoItem]:
         )
     }
     latest: dict[int, ProgressReport] = {}
-    for progress in ProgressReport.objects.filter(task__in=list(tasks), year=year).order_by(
+    for report in ProgressReport.objects.filter(task__in=list(tasks), year=year).order_by(
         "task_id", "month"
     ):
-        latest[progress.task_id] = progress  # type: ignore[index]
+        latest[report.task_id] = report  # type: ignore[index]
     items = []
     for task_id, task in tasks.items():
         progress = latest.get(task_id)

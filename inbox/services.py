@@ -37,7 +37,7 @@ class Summary:
     on: date
     reminders: int
     new_notifications: int
-    channels: dict[str, ChannelResult]
+    channels: dict[Channel, ChannelResult]
     dry_run: bool = False
 
     @property

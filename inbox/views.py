@@ -3,11 +3,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.http import SignedInRequest
 from accounts.permissions import can_use_site, oversees_town, permission
 from inbox import badges, selectors, services
 from inbox.forms import ConfirmForm, MarkReadForm, SendBackForm
@@ -22,7 +23,7 @@ NOTIFICATIONS_PER_PAGE = 30
 
 @require_http_methods(["GET", "POST"])
 @permission(can_use_site)
-def todo(request: HttpRequest) -> HttpResponse:
+def todo(request: SignedInRequest) -> HttpResponse:
     """待办: everyone's landing page after login; 确认办结 of a resolved 督办 item by POST."""
     user = request.user
     if request.method == "POST" and request.POST.get("send_back") == "1":
@@ -79,7 +80,7 @@ def todo(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission(can_use_site)
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: SignedInRequest) -> HttpResponse:
     """通知: the person's notifications, unread and read, newest first; 标为已读 by POST."""
     user = request.user
     if request.method == "POST":

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import permissions
+from accounts.http import user_of
 from accounts.permissions import OfficeScopedAdmin, ScopedAdminMixin
 from indicators import services, views
 from indicators.forms import FigureAdminForm
@@ -84,7 +85,7 @@ class FigureRevisionInline(ScopedAdminMixin, admin.TabularInline):
         "new_growth",
         "reason",
     ]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]
     verbose_name_plural = gettext_lazy("变更记录")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -128,7 +129,7 @@ class FrozenMonthAdminMixin:
         actions.pop("delete_selected", None)
         return actions
 
-    def change_view(  # type: ignore[no-untyped-def]
+    def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None
     ):
         if request.method == "GET":
@@ -171,7 +172,7 @@ class FigureAdmin(FrozenMonthAdminMixin, VersionedAdminMixin, OfficeScopedAdmin)
         # entering the right one, which keeps both on record.
         return False
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs):  # type: ignore[no-untyped-def]
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)
 
         class UserForm(form_class):  # type: ignore[misc, valid-type]
@@ -188,7 +189,7 @@ class FigureAdmin(FrozenMonthAdminMixin, VersionedAdminMixin, OfficeScopedAdmin)
         return fields
 
     def save_model(self, request: HttpRequest, obj: Figure, form: Any, change: bool) -> None:
-        if not permissions.can_change_figure(request.user, obj):
+        if not permissions.can_change_figure(user_of(request), obj):
             raise PermissionDenied
         # A refusal (a frozen month, another's change) propagates: VersionedAdminMixin shows
         # the form again with it, and no success message.
@@ -197,7 +198,7 @@ class FigureAdmin(FrozenMonthAdminMixin, VersionedAdminMixin, OfficeScopedAdmin)
             month=obj.month,
             place=obj.place,
             entries=[form.entry(obj.indicator, change=change)],
-            user=request.user,
+            user=user_of(request),
         )
         saved = Figure.objects.get(
             indicator=obj.indicator, year=obj.year, month=obj.month, place=obj.place

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -136,7 +136,9 @@ class ReportPeriodForm(forms.Form):
         offices = (
             permissions.readable_offices(user) if readable else permissions.writable_offices(user)
         )
-        self.fields["office"].queryset = offices.filter(is_active=True)
+        cast(forms.ModelChoiceField, self.fields["office"]).queryset = offices.filter(
+            is_active=True
+        )
 
     def clean_period(self) -> tuple[int, int]:
         try:
@@ -232,7 +234,8 @@ class FigureRowForm(forms.Form):
         return value
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         value = cleaned.get("value")
         if value is None:
             if not self.errors and (cleaned.get("growth") is not None or cleaned.get("note")):
@@ -271,7 +274,10 @@ class BaseReportFormSet(forms.BaseFormSet):
         return [(form.indicator, message) for form in self.forms for message in form.warnings]
 
 
-ReportFormSet = forms.formset_factory(FigureRowForm, formset=BaseReportFormSet, extra=0)
+ReportFormSet = cast(
+    type[BaseReportFormSet],
+    forms.formset_factory(FigureRowForm, formset=BaseReportFormSet, extra=0),
+)
 
 
 def refreshed(posted: Any, rows: list, conflicted: set[int]) -> Any:
@@ -319,7 +325,9 @@ class FigureAdminForm(forms.ModelForm):
             growth = self.instance.growth
             self.initial["growth"] = _plain(growth.normalize()) if growth is not None else ""
         if user is not None and "indicator" in self.fields:
-            self.fields["indicator"].queryset = Indicator.objects.active().filter(
+            cast(
+                forms.ModelChoiceField, self.fields["indicator"]
+            ).queryset = Indicator.objects.active().filter(
                 office__in=permissions.writable_offices(user)
             )
 
@@ -340,7 +348,8 @@ class FigureAdminForm(forms.ModelForm):
         return value
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         indicator = cleaned.get("indicator") or getattr(self.instance, "indicator", None)
         place = cleaned.get("place") or getattr(self.instance, "place", None)
         year = cleaned.get("year") or self.instance.year

@@ -219,7 +219,9 @@ def _conflict(entry: FigureEntry, figure: Figure | None) -> Conflict | None:
     if figure is None:
         if entry.value is None:
             return None
-        differences = ((_("本期数"), _plain(None), _plain(entry.value)),)
+        differences: tuple[tuple[str, str, str], ...] = (
+            (_("本期数"), _plain(None), _plain(entry.value)),
+        )
     else:
         if entry.value is None:
             return None  # this person typed nothing for the row: nothing would be replaced

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import audit, permissions
+from accounts.http import SignedInRequest
 from accounts.models import Office
 from accounts.permissions import permission
 from indicators import excel, periods, review, selectors, services
@@ -69,7 +70,7 @@ def month_state(user: Any, office: Office, year: int, month: int, *, writer: boo
     }
 
 
-def review_context(request: HttpRequest, office: Office, year: int, month: int) -> dict:
+def review_context(request: SignedInRequest, office: Office, year: int, month: int) -> dict:
     """The month as the review workflow sees it, and what this user may do with it."""
     user = request.user
     can_write = permissions.can_write_office(user, office)
@@ -97,7 +98,7 @@ def review_context(request: HttpRequest, office: Office, year: int, month: int) 
 
 
 @permission(permissions.can_open_month_report, post=permissions.can_save_month_report)
-def report(request: HttpRequest) -> HttpResponse:
+def report(request: SignedInRequest) -> HttpResponse:
     """月报填报: one office, one month, every active indicator of the office on one page.
 
     Reviewers open it too, read-only, to approve or return the month."""
@@ -144,7 +145,7 @@ def report(request: HttpRequest) -> HttpResponse:
 
 
 def _save_report(
-    request: HttpRequest, office: Office, year: int, month: int, formset: Any, context: dict
+    request: SignedInRequest, office: Office, year: int, month: int, formset: Any, context: dict
 ) -> HttpResponse | None:
     """Save the page (and with 保存并报送审核, submit it); the redirect, or None with the
     formset to show again in context["formset"] after a refusal."""
@@ -200,7 +201,7 @@ def _save_report(
 
 @require_POST
 @permission(permissions.can_open_admin)
-def review_step(request: HttpRequest) -> HttpResponse:
+def review_step(request: SignedInRequest) -> HttpResponse:
     """Submit, approve, return or reopen an office's month (POST only); each step checks its
     own rule in indicators.review."""
     form = ReportPeriodForm(request.POST, user=request.user, readable=True)
@@ -211,25 +212,25 @@ def review_step(request: HttpRequest) -> HttpResponse:
     year, month = form.cleaned_data["period"]
     action = request.POST.get("action", "")
     reason = request.POST.get("reason", "")
-    step = {"user": request.user, "request": request}
+    user = request.user
     try:
         if action == "submit":
-            review.month_submit(office=office, year=year, month=month, **step)
+            review.month_submit(office=office, year=year, month=month, user=user, request=request)
             messages.success(request, _("已报送，等待审核。"))
         elif action in ("withdraw", "approve", "return", "reopen"):
             # Never a new row here: a step refused below must leave nothing behind.
             current = review.stored_review(office, year, month)
             if action == "withdraw":
-                review.month_withdraw(review=current, **step)
+                review.month_withdraw(review=current, user=user, request=request)
                 messages.success(request, _("已撤回，可以继续修改后重新报送。"))
             elif action == "approve":
-                review.month_approve(review=current, **step)
+                review.month_approve(review=current, user=user, request=request)
                 messages.success(request, _("审核通过，该月数据已锁定。"))
             elif action == "return":
-                review.month_return(review=current, reason=reason, **step)
+                review.month_return(review=current, reason=reason, user=user, request=request)
                 messages.success(request, _("已退回。"))
             else:
-                review.month_reopen(review=current, reason=reason, **step)
+                review.month_reopen(review=current, reason=reason, user=user, request=request)
                 messages.success(request, _("已重新打开，可以修改。"))
         else:
             messages.error(request, _("未知操作。"))
@@ -242,7 +243,7 @@ def review_step(request: HttpRequest) -> HttpResponse:
 
 
 @permission(permissions.can_save_month_report)
-def template(request: HttpRequest) -> HttpResponse:
+def template(request: SignedInRequest) -> HttpResponse:
     """Download the xlsx template of an office's month."""
     form = ReportPeriodForm(request.GET or default_period_data(request.user), user=request.user)
     if not form.is_valid():
@@ -260,7 +261,7 @@ def template(request: HttpRequest) -> HttpResponse:
 
 
 @permission(permissions.can_export_figures)
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: SignedInRequest) -> HttpResponse:
     """All figures of a year the user may read, one sheet per category; a ?year= that is not
     a year from 2000 to 2100 exports this year."""
     year = periods.year_from_query(request.GET)
@@ -289,7 +290,7 @@ def _refused(request: HttpRequest, context: dict, errors: list[str]) -> HttpResp
 
 
 @permission(permissions.can_save_month_report)
-def import_figures(request: HttpRequest) -> HttpResponse:
+def import_figures(request: SignedInRequest) -> HttpResponse:
     """Upload a filled template, see every row's change and error, then confirm."""
     context = admin_page(request, _("Excel导入月报"))
     context["period_form"] = ReportPeriodForm(default_period_data(request.user), user=request.user)
@@ -298,39 +299,40 @@ def import_figures(request: HttpRequest) -> HttpResponse:
     if request.POST.get("confirm") == "1":
         return _import_confirm(request, context)
     upload = request.FILES.get("file")
+    filename = (upload.name or "") if upload is not None else ""
     if upload is None:
         return _refused(request, context, [_("请选择要导入的Excel文件。")])
     try:
         preview = excel.read_upload(upload, request.user)
     except excel.ImportRefused as exc:
-        _record_import(request, exc.subject, upload.name, exc.summary, refused=True)
+        _record_import(request, exc.subject, filename, exc.summary, refused=True)
         return _refused(request, context, exc.errors)
     refusal = frozen_refusal(preview.office.pk, preview.year, preview.month)
     if refusal:
-        _record_import(request, preview.subject, upload.name, refusal, refused=True)
+        _record_import(request, preview.subject, filename, refusal, refused=True)
         return _refused(request, context, [refusal])
     if preview.errors:
         problem = _("%(count)d处错误，不能确认") % {"count": len(preview.errors)}
-        _record_import(request, preview.subject, upload.name, problem, refused=True)
+        _record_import(request, preview.subject, filename, problem, refused=True)
     request.session[IMPORT_SESSION_KEY] = {
         "office": preview.office.pk,
         "year": preview.year,
         "month": preview.month,
         "raw": preview.raw,
-        "filename": upload.name[:100],
+        "filename": filename[:100],
     }
-    context.update(preview=preview, filename=upload.name)
+    context.update(preview=preview, filename=filename)
     return TemplateResponse(request, IMPORT_TEMPLATE, context)
 
 
-def _import_confirm(request: HttpRequest, context: dict) -> HttpResponse:
+def _import_confirm(request: SignedInRequest, context: dict) -> HttpResponse:
     pending = request.session.get(IMPORT_SESSION_KEY)
     office = (
         permissions.writable_offices(request.user).filter(pk=pending["office"]).first()
         if pending
         else None
     )
-    if office is None:
+    if pending is None or office is None:
         refusal = _("没有待确认的导入，请重新上传文件。")
         _record_import(request, "", "", refusal, refused=True)
         return _refused(request, context, [refusal])

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import permissions
+from accounts.http import user_of
 from accounts.permissions import OfficeScopedAdmin, ScopedAdminMixin, ScopedHistoryAdmin
 from indicators import periods
 from indicators.admin import FrozenMonthAdminMixin
@@ -58,7 +59,7 @@ class PlanSectionAdmin(ScopedAdminMixin, admin.ModelAdmin):
         from django.db.models import Count, Q
 
         # The tasks the person may read: another office's are neither listed nor counted.
-        readable = permissions.readable_rows(Task.objects.all(), request.user)
+        readable = permissions.readable_rows(Task.objects.all(), user_of(request))
         tasks = Count("tasks", filter=Q(tasks__in=readable.values("pk")))
         return super().get_queryset(request).annotate(num_tasks=tasks)
 
@@ -112,7 +113,7 @@ class StageInline(VersionedInlineMixin, ScopedAdminMixin, admin.TabularInline):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # stages come from the project's template
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "note" and field is not None:
             field.widget.attrs.update({"rows": 2, "cols": 30})
@@ -140,12 +141,12 @@ class ProjectAdmin(VersionedAdminMixin, OfficeScopedAdmin, ScopedHistoryAdmin):
         # field off the form keeps it as it is (an empty select would have cleared it).
         excluded = list(super().get_exclude(request, obj) or [])
         if obj is not None and obj.parent_id is not None:
-            readable = permissions.readable_rows(Project.objects.all(), request.user)
+            readable = permissions.readable_rows(Project.objects.all(), user_of(request))
             if not readable.filter(pk=obj.parent_id).exists():
                 excluded.append("parent")
         return excluded
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs):  # type: ignore[no-untyped-def]
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)
 
         class ProjectForm(form_class):  # type: ignore[misc, valid-type]
@@ -209,7 +210,7 @@ class ProgressReportAdmin(FrozenMonthAdminMixin, VersionedAdminMixin, ScopedHist
         allowed = super().has_change_permission(request, obj)
         if obj is None or not allowed:
             return allowed
-        return permissions.can_change_progress_report(request.user, obj)
+        return permissions.can_change_progress_report(user_of(request), obj)
 
     def month_of(self, obj: ProgressReport) -> tuple[int, int, int]:
         return obj.subject.office_id, obj.year, obj.month
@@ -230,7 +231,7 @@ class ProgressReportAdmin(FrozenMonthAdminMixin, VersionedAdminMixin, ScopedHist
             office=obj.subject.office,
             year=obj.year,
             month=obj.month,
-            user=request.user,
+            user=user_of(request),
             entries=[
                 services.ProgressEntry(
                     obj.subject,
@@ -262,7 +263,7 @@ class SupervisionItemAdmin(VersionedAdminMixin, OfficeScopedAdmin, ScopedHistory
     search_fields = ["matter", "resolution"]
     list_select_related = ["project", "task", "office", "raised_by"]
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs):  # type: ignore[no-untyped-def]
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)
 
         class UserForm(form_class):  # type: ignore[misc, valid-type]
@@ -271,7 +272,7 @@ class SupervisionItemAdmin(VersionedAdminMixin, OfficeScopedAdmin, ScopedHistory
 
         return UserForm
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:  # type: ignore[override]
         if obj is None:
             return ["project", "task", "matter", "office", "due_date"]
         return ["project", "task", "matter", "office", "due_date", "raised_by", "resolution"]
@@ -285,18 +286,18 @@ class SupervisionItemAdmin(VersionedAdminMixin, OfficeScopedAdmin, ScopedHistory
         return fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return permissions.can_raise_supervision(request.user)
+        return permissions.can_raise_supervision(user_of(request))
 
     def may_place_in(self, request: HttpRequest, office: Any, obj: Any) -> bool:
         if obj is None:  # raising an item names the office that is to act on it
-            return permissions.can_raise_supervision(request.user)
+            return permissions.can_raise_supervision(user_of(request))
         return super().may_place_in(request, office, obj)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is None:
             return super().has_change_permission(request, obj)
         return self._answerable(request, obj) and permissions.can_resolve_supervision(
-            request.user, obj
+            user_of(request), obj
         )
 
     def _answerable(self, request: HttpRequest, obj: SupervisionItem) -> bool:
@@ -304,19 +305,19 @@ class SupervisionItemAdmin(VersionedAdminMixin, OfficeScopedAdmin, ScopedHistory
         # judged against the resolution now stored and refused (never saved), not forbidden.
         return obj.is_open or self.is_stale_post(request, obj)
 
-    def save_model(self, request: HttpRequest, obj: SupervisionItem, form: Any, change: bool):  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: SupervisionItem, form: Any, change: bool):
         # The form has checked the input; the services record who and when.
         if change:
             services.supervision_resolve(
-                item=obj, resolution=form.cleaned_data["resolution"], user=request.user
+                item=obj, resolution=form.cleaned_data["resolution"], user=user_of(request)
             )
         else:
             saved = services.supervision_raise(
-                subject=obj.project or obj.task,
+                subject=obj.project or obj.task,  # type: ignore[arg-type]
                 matter=obj.matter,
                 due_date=obj.due_date,
                 office=obj.office,
-                user=request.user,
+                user=user_of(request),
             )
             obj.pk = saved.pk
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from indicators.forms import VersionField, decimal_places, parse_number
-from plans.models import SupervisionItem
+from plans.models import Project, SupervisionItem, Task
 from plans.selectors import ProgressRow
 from plans.services import ProgressEntry
 
@@ -72,7 +72,7 @@ class ProgressRowForm(forms.Form):
             del self.fields["quantity_done"]
         else:
             del self.fields["investment_ytd"]
-            if row.subject.quantity is None:
+            if isinstance(row.subject, Task) and row.subject.quantity is None:
                 del self.fields["quantity_done"]
         # Every input is named after its project or task and says what goes in it: the column
         # headers alone do not name a cell's input.
@@ -85,7 +85,8 @@ class ProgressRowForm(forms.Form):
 
     @property
     def name(self) -> str:
-        return self.row.subject.name if self.row.is_project else self.row.subject.title
+        subject = self.row.subject
+        return subject.name if isinstance(subject, Project) else subject.title
 
     def clean_quantity_done(self) -> Decimal | None:
         return _optional_number(self.cleaned_data["quantity_done"])
@@ -100,7 +101,8 @@ class ProgressRowForm(forms.Form):
         return _optional_number(self.cleaned_data["investment_ytd"])
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.errors:
             return cleaned
         entry = self.entry()
@@ -143,7 +145,10 @@ class BaseProgressFormSet(forms.BaseFormSet):
         return kwargs
 
 
-ProgressFormSet = forms.formset_factory(ProgressRowForm, formset=BaseProgressFormSet, extra=0)
+ProgressFormSet = cast(
+    type[BaseProgressFormSet],
+    forms.formset_factory(ProgressRowForm, formset=BaseProgressFormSet, extra=0),
+)
 
 
 def _plain(value: Decimal | None) -> str:
@@ -180,7 +185,8 @@ class SupervisionItemForm(forms.ModelForm):
         self.user = user
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.instance.pk:
             if not (cleaned.get("resolution") or "").strip():
                 self.add_error("resolution", _("请填写办理结果。"))

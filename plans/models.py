@@ -311,7 +311,7 @@ class Stage(VersionedModel):
     def __str__(self) -> str:
         return f"{self.project.name} · {self.name}"
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs) -> None:
         if self.actual_date is not None:
             self.is_done = True
         super().save(*args, **kwargs)

@@ -117,14 +117,15 @@ def progress_report_save(
     project_ids = [e.subject.pk for e in entries if isinstance(e.subject, Project)]
     task_ids = [e.subject.pk for e in entries if isinstance(e.subject, Task)]
     existing: dict[tuple[str, int], ProgressReport] = {}
-    for report in (
+    for stored in (
         ProgressReport.objects.select_for_update()
         .filter(year=year, month=month)
         .filter(Q(project_id__in=project_ids) | Q(task_id__in=task_ids))
     ):
-        key = ("project", report.project_id) if report.project_id else ("task", report.task_id)
-        existing[key] = report  # type: ignore[index]
-    to_create, to_update = [], []
+        key = ("project", stored.project_id) if stored.project_id else ("task", stored.task_id)
+        existing[key] = stored  # type: ignore[index]
+    to_create: list[ProgressReport] = []
+    to_update: list[ProgressReport] = []
     now = timezone.now()
     conflicts = []
     for entry in entries:
@@ -185,7 +186,7 @@ def _progress_conflict(entry: ProgressEntry, report: ProgressReport | None) -> s
     differences = [
         _("%(field)s：当前为 %(current)s，您填写的是 %(yours)s")
         % {
-            "field": ProgressReport._meta.get_field(name).verbose_name,
+            "field": getattr(ProgressReport._meta.get_field(name), "verbose_name", name),
             "current": _shown_value(getattr(report, name) if report is not None else None),
             "yours": _shown_value(getattr(entry, name)),
         }

@@ -230,11 +230,11 @@ def _target_progress(
         growth, official = metrics.shown_growth(official_growth, value, last_year_value)
         if growth is None:
             return TargetProgress(Status.NO_GROWTH, time_progress=progress)
-        gap = growth - target_value if not indicator.lower_is_better else target_value - growth
+        lead = growth - target_value if not indicator.lower_is_better else target_value - growth
         return TargetProgress(
-            Status.ABOVE if gap >= 0 else Status.BELOW,
+            Status.ABOVE if lead >= 0 else Status.BELOW,
             time_progress=progress,
-            gap=metrics.round2(gap),
+            gap=metrics.round2(lead),
             growth=growth,
             growth_is_official=official,
         )
@@ -257,8 +257,11 @@ def _target_progress(
             met = value <= target_value
             return TargetProgress(Status.MET if met else Status.NOT_MET, rate, progress)
         if indicator.kind != Kind.YTD:
-            return TargetProgress(Status.MET, rate, None, metrics.round2(HUNDRED - rate))
+            below = metrics.round2(HUNDRED - rate) if rate is not None else None
+            return TargetProgress(Status.MET, rate, None, below)
         gap = metrics.gap_points(progress, rate)  # below the time share of the ceiling is good
+        if gap is None:
+            return TargetProgress(Status.NO_DATA, rate, progress)
         return TargetProgress(_by_gap(gap), rate, progress, gap)
     if indicator.kind != Kind.YTD:
         met = value >= target_value

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from accounts import audit, permissions
+from accounts.http import SignedInRequest
 from accounts.permissions import permission
 from indicators import periods
 from indicators.forms import ReportPeriodForm, default_period_data
@@ -24,7 +25,7 @@ PROGRESS_TEMPLATE = "admin/plans/progressreport/report.html"
 
 
 @permission(permissions.can_open_month_report, post=permissions.can_save_month_report)
-def progress_report(request: HttpRequest) -> HttpResponse:
+def progress_report(request: SignedInRequest) -> HttpResponse:
     """月度进展填报: an office's projects and tasks for one month, last month beside.
 
     Reviewers open it too, read-only: the progress is reviewed with the month's figures."""
@@ -71,7 +72,7 @@ def progress_report(request: HttpRequest) -> HttpResponse:
 
 
 @permission(permissions.can_export_projects)
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: SignedInRequest) -> HttpResponse:
     """The year's tasks and the projects with their latest progress, as xlsx; a ?year= that is
     not a year from 2000 to 2100 exports this year."""
     year = periods.year_from_query(request.GET)

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from accounts import audit
+from accounts.http import SignedInRequest
 from accounts.permissions import can_read_dashboard, permission
 from dashboard.selectors import latest_period
 from indicators import periods
@@ -12,7 +13,7 @@ from reports import selectors, word
 
 
 @permission(can_read_dashboard)
-def briefing(request: HttpRequest) -> HttpResponse:
+def briefing(request: SignedInRequest) -> HttpResponse:
     """月度简报 for ?period=YYYY-MM: a printable A4 page, or with &format=docx a Word document.
 
     Read the period as the dashboard does: a bad or future one shows a Chinese message and the

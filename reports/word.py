@@ -37,10 +37,10 @@ TABLE_WIDTHS = (27, 9, 13, 14, 17, 13, 12, 13, 14, 18, 20)
 
 
 def _set_font(style: BaseStyle, east_asian: str, size: float, *, bold: bool = False) -> None:
-    style.font.name = LATIN_FONT
-    style.font.size = Pt(size)
-    style.font.bold = bold
-    style.font.color.rgb = RGBColor(0, 0, 0)
+    style.font.name = LATIN_FONT  # type: ignore[attr-defined]
+    style.font.size = Pt(size)  # type: ignore[attr-defined]
+    style.font.bold = bold  # type: ignore[attr-defined]
+    style.font.color.rgb = RGBColor(0, 0, 0)  # type: ignore[attr-defined]
     fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
     for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
         fonts.attrib.pop(qn(theme), None)  # a theme font would override the named one
@@ -91,7 +91,7 @@ def _note(document: DocumentObject, text: str) -> None:
     run.font.size = Pt(10.5)
 
 
-def _cell_text(cell, text: str, *, bold: bool = False, align=None) -> None:  # type: ignore[no-untyped-def]
+def _cell_text(cell, text: str, *, bold: bool = False, align=None) -> None:
     cell.text = ""
     paragraph = cell.paragraphs[0]
     paragraph.paragraph_format.space_after = Pt(0)
@@ -105,7 +105,7 @@ def _cell_text(cell, text: str, *, bold: bool = False, align=None) -> None:  # t
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), TABLE_FONT)
 
 
-def _repeat_header(row) -> None:  # type: ignore[no-untyped-def]
+def _repeat_header(row) -> None:
     properties = row._tr.get_or_add_trPr()
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
@@ -176,8 +176,8 @@ def document_bytes(briefing: Briefing) -> bytes:
 
     document.add_heading(_("三、工作任务滞后情况"), level=1)
     _body(document, briefing.tasks_summary)
-    for n, delay in enumerate(briefing.task_delays, start=1):
-        _body(document, f"{n}. {delay.line}" + (demo if delay.is_demo else ""))
+    for n, task_delay in enumerate(briefing.task_delays, start=1):
+        _body(document, f"{n}. {task_delay.line}" + (demo if task_delay.is_demo else ""))
 
     document.add_heading(_("四、督办事项"), level=1)
     _body(document, briefing.items_summary)

@@ -15,4 +15,4 @@ def _boolean_icon(field_val: bool | None) -> SafeString:
     return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), text)
 
 
-admin_list._boolean_icon = _boolean_icon
+admin_list._boolean_icon = _boolean_icon  # type: ignore[attr-defined]  # private, not in the stubs

@@ -13,7 +13,7 @@ def amount(model: type[Model], name: str) -> Callable[[Model], str]:
     field = model._meta.get_field(name)
     places = getattr(field, "decimal_places", None)
 
-    @admin.display(description=field.verbose_name, ordering=name)
+    @admin.display(description=getattr(field, "verbose_name", name), ordering=name)
     def column(obj: Model) -> str:
         value = getattr(obj, name)
         if value is None:

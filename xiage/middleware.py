@@ -62,7 +62,7 @@ class RequestGuardMiddleware:
             return _error_page(400, _("网址中的日期筛选条件无效，未做任何修改。"))
         return self.get_response(request)
 
-    def process_view(self, request, view_func, view_args, view_kwargs):  # type: ignore[no-untyped-def]
+    def process_view(self, request, view_func, view_args, view_kwargs):
         # Only the admin's own model pages carry `model_admin`; of them, only a list's POST
         # (an action) is read here, so no upload is parsed before its view.
         model_admin = getattr(view_func, "model_admin", None)
@@ -113,7 +113,7 @@ def _too_big(value: str) -> bool:
 DATE_PARTS = {"year": (1900, 2100), "month": (1, 12), "day": (1, 31)}
 
 
-def _is_key(field, value: str) -> bool:  # type: ignore[no-untyped-def]
+def _is_key(field, value: str) -> bool:
     """Whether `value` can be a primary key of the field's model (an integer within 64 bits
     for the integer keys every model here has)."""
     try:
@@ -124,7 +124,7 @@ def _is_key(field, value: str) -> bool:  # type: ignore[no-untyped-def]
     return not isinstance(key, int) or -(2**63) <= key < 2**63
 
 
-def _date_parts_valid(query) -> bool:  # type: ignore[no-untyped-def]
+def _date_parts_valid(query) -> bool:
     for key, values in query.lists():
         field, separator, part = key.rpartition("__")
         if not (field and separator and part in DATE_PARTS):
@@ -164,7 +164,7 @@ TOUCH_KEY = "_last_seen"
 TOUCH_EVERY_SECONDS = 60
 
 
-def touch_session(session) -> None:  # type: ignore[no-untyped-def]
+def touch_session(session) -> None:
     session[TOUCH_KEY] = int(time.time())
 
 
@@ -195,7 +195,7 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
     """Django's, but asks whether the view needs a login before loading the user, so that
     /healthz and the login page never touch the session store (nor the database)."""
 
-    def process_view(self, request, view_func, view_args, view_kwargs):  # type: ignore[no-untyped-def]
+    def process_view(self, request, view_func, view_args, view_kwargs):
         if not getattr(view_func, "login_required", True):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)

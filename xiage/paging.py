@@ -25,7 +25,7 @@ def bounded_int(raw: str | None, *, default: int, lowest: int, highest: int) -> 
     return min(max(int(text), lowest), highest)
 
 
-def paginate_table(table, request: HttpRequest, *, per_page: int) -> None:  # type: ignore[no-untyped-def]
+def paginate_table(table, request: HttpRequest, *, per_page: int) -> None:
     """Page a django-tables2 table from ?page= and ?per_page= (within 1..MAX_PER_PAGE); a page
     past the end shows the last page. Use with RequestConfig(request, paginate=False)."""
     size = bounded_int(

@@ -11,6 +11,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -65,13 +66,15 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def database_config(url: str, conn_max_age: int) -> dict:
+def database_config(url: str, conn_max_age: int) -> dict[str, Any]:
     """Parse DATABASE_URL; relative SQLite paths are taken from the project folder."""
     if not url.startswith(("sqlite:", "postgres:", "postgresql:")):
         raise ImproperlyConfigured(
             f"DATABASE_URL must be a sqlite:/// or postgres:// URL, got {url.split(':')[0]!r}"
         )
-    config = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
+    config: dict[str, Any] = {
+        **dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
+    }
     if config["ENGINE"] == "django.db.backends.sqlite3":
         name = Path(config["NAME"])
         if not name.is_absolute():

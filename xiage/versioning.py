@@ -252,17 +252,17 @@ def versioned_form(
             self.add_error(None, message)
         if with_version:
             check = check_form(self, since)
-            self.untouched = untouched and check.untouched
+            self.untouched = untouched and check.untouched  # type: ignore[attr-defined]
             for message in check.errors:
                 self.add_error(None, message)
-        return cleaned
+        return cleaned  # type: ignore[return-value]
 
     def has_changed(self: forms.ModelForm) -> bool:
         # An untouched row that others changed keeps their change: it is not saved.
         return not getattr(self, "untouched", False) and form_class.has_changed(self)
 
     attrs.update(__init__=__init__, clean=clean, has_changed=has_changed)
-    return type(form_class)(form_class.__name__, (form_class,), attrs)
+    return type(form_class)(form_class.__name__, (form_class,), attrs)  # type: ignore[misc]
 
 
 # --- admin ------------------------------------------------------------------------------------
@@ -315,7 +315,7 @@ class VersionedAdminMixin(_Versioned):
         opened = posted_version(request)
         return obj is not None and opened is not None and opened != obj.version
 
-    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None):  # type: ignore[no-untyped-def]
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None):
         # As Django's, with the row locked while a POST is checked and saved.
         queryset = locked_for_write(self.get_queryset(request), request)  # type: ignore[attr-defined]
         model = queryset.model
@@ -334,7 +334,7 @@ class VersionedAdminMixin(_Versioned):
             self._shows_version(request, obj),
         )
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):  # type: ignore[no-untyped-def]
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
         fields = self._form_fields(request, obj, kwargs)
         form_class = super().get_form(request, obj, change=change, fields=fields, **kwargs)  # type: ignore[misc]
         return versioned_form(
@@ -344,7 +344,7 @@ class VersionedAdminMixin(_Versioned):
             refused=getattr(request, _REFUSED, None),
         )
 
-    def changeform_view(  # type: ignore[no-untyped-def]
+    def changeform_view(
         self,
         request: HttpRequest,
         object_id: str | None = None,
@@ -374,10 +374,10 @@ class VersionedInlineMixin(_Versioned):
             self.has_change_permission(request, obj),  # type: ignore[attr-defined]
         )
 
-    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any):  # type: ignore[no-untyped-def]
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any):
         fields = self._form_fields(request, obj, kwargs)
         kwargs["form"] = versioned_form(
-            kwargs.get("form", self.form),  # type: ignore[attr-defined]
+            kwargs.get("form", self.form),  # type: ignore[arg-type, attr-defined]
             since=self.changes_since,
             with_version=self.has_change_permission(request, obj),  # type: ignore[attr-defined]
             untouched=True,

@@ -22,12 +22,12 @@ class Command(BaseCommand):
             "grant_role 用户名 角色 [--remove]"
         )
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser) -> None:
         parser.add_argument("username")
         parser.add_argument("role", choices=[role.value for role in Role])
         parser.add_argument("--remove", action="store_true", help=_("撤销该角色"))
 
-    def handle(self, *args, username: str, role: str, remove: bool, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args, username: str, role: str, remove: bool, **options) -> None:
         user = User.objects.filter(username=username).first()
         if user is None:
             raise CommandError(_("用户“%(username)s”不存在。") % {"username": username})
