@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.utils.translation import gettext
 
@@ -232,14 +233,16 @@ def _growth_bars(rows: list[IndicatorRow]) -> list[tuple[str, Decimal, str]]:
     return bars
 
 
-def project_gantt(projects: list[ProjectRow], today: date) -> Figure:
+def project_gantt(
+    projects: list[ProjectRow], today: date, bars: list[GanttBar] | None = None
+) -> Figure:
     """Stages as bars from the previous stage's date to their own (actual, else planned),
-    coloured by state, with today marked."""
+    coloured by state, with today marked. `bars`: gantt_bars(projects), when already made."""
     figure = _figure(
         _layout(gettext("重点项目阶段进度"), height=max(260, 26 * len(projects) + 110))
     )
     by_state: dict[str, dict[str, list]] = {}
-    for bar in _gantt_bars(projects):
+    for bar in gantt_bars(projects) if bars is None else bars:
         bucket = by_state.setdefault(bar.state, {"x": [], "base": [], "y": [], "text": []})
         bucket["base"].append(bar.begin.isoformat())
         bucket["x"].append((bar.end - bar.begin).days * 86400000 or 86400000)
@@ -288,16 +291,15 @@ def project_gantt(projects: list[ProjectRow], today: date) -> Figure:
     return figure
 
 
-@dataclass(frozen=True)
-class _GanttBar:
+class GanttBar(NamedTuple):
     project: str
-    state: str
+    state: StageState
     begin: date
     end: date
     text: str
 
 
-def _gantt_bars(projects: list[ProjectRow]) -> list[_GanttBar]:
+def gantt_bars(projects: list[ProjectRow]) -> list[GanttBar]:
     """A bar per dated stage, from the previous dated stage (or 30 days before) to its own
     date (actual, else planned)."""
     bars = []
@@ -309,19 +311,19 @@ def _gantt_bars(projects: list[ProjectRow]) -> list[_GanttBar]:
                 continue
             text = f"{cell.stage.name}（{cell.label}，{end}）"
             bars.append(
-                _GanttBar(
-                    row.project.name, cell.state, start or end - timedelta(days=30), end, text
-                )
+                GanttBar(row.project.name, cell.state, start or end - timedelta(days=30), end, text)
             )
             start = end
     return bars
 
 
-def gantt_table(projects: list[ProjectRow], today: date) -> ChartTable:
+def gantt_table(
+    projects: list[ProjectRow], today: date, bars: list[GanttBar] | None = None
+) -> ChartTable:
     """The stage chart's bars, a row per project: each dated stage with its state and date,
     as the chart labels them; the caption gives the day the chart marks as today."""
     stages: dict[str, list[str]] = {}
-    for bar in _gantt_bars(projects):
+    for bar in gantt_bars(projects) if bars is None else bars:
         stages.setdefault(bar.project, []).append(bar.text)
     rows = [(project, ["；".join(texts)]) for project, texts in stages.items()]
     caption = gettext("重点项目阶段进度（今天：%(today)s）") % {"today": today.isoformat()}

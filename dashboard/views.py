@@ -101,6 +101,7 @@ def _index_page(request: HttpRequest) -> page_cache.Page:
         path_series = selectors.indicator_series(chosen.indicator, (year, year - 1))
         path_chart = charts.cumulative_path(chosen.indicator, year, path_series, chosen.target)
         path_table = charts.path_table(chosen.indicator, year, path_series, chosen.target)
+    bars = charts.gantt_bars(data.projects)  # the stage chart and its table draw the same bars
     query = request.GET.copy()
     query.pop("_export", None)
     query.pop("sort", None)
@@ -141,13 +142,13 @@ def _index_page(request: HttpRequest) -> page_cache.Page:
         "chart_tables": {
             "path": path_table,
             "growth": charts.growth_table(data.key_rows or data.rows),
-            "gantt": charts.gantt_table(data.projects, data.today),
+            "gantt": charts.gantt_table(data.projects, data.today, bars),
             "tasks": charts.tasks_table(data.tasks, data.sections),
         },
         "charts": {
             "path": path_chart,
             "growth": charts.growth_by_indicator(data.key_rows or data.rows),
-            "gantt": charts.project_gantt(data.projects, data.today),
+            "gantt": charts.project_gantt(data.projects, data.today, bars),
             "tasks": charts.tasks_by_section(data.tasks, data.sections),
         },
         "query": query.urlencode(),
