@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import re
 
-from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.http import HttpRequest
-
 # More than this many rows a page would make one request slow; nobody reads that many.
 MAX_PER_PAGE = 200
 _INTEGER = re.compile(r"[+-]?[0-9]+")
@@ -23,21 +20,3 @@ def bounded_int(raw: str | None, *, default: int, lowest: int, highest: int) -> 
     if len(digits) > 18:  # beyond any page: no need to build a huge int
         return lowest if text.startswith("-") else highest
     return min(max(int(text), lowest), highest)
-
-
-def paginate_table(table, request: HttpRequest, *, per_page: int) -> None:
-    """Page a django-tables2 table from ?page= and ?per_page= (within 1..MAX_PER_PAGE); a page
-    past the end shows the last page. Use with RequestConfig(request, paginate=False)."""
-    size = bounded_int(
-        request.GET.get(table.prefixed_per_page_field),
-        default=per_page,
-        lowest=1,
-        highest=MAX_PER_PAGE,
-    )
-    number = bounded_int(
-        request.GET.get(table.prefixed_page_field), default=1, lowest=1, highest=10**9
-    )
-    try:
-        table.paginate(per_page=size, page=number)
-    except (EmptyPage, PageNotAnInteger):
-        table.page = table.paginator.page(table.paginator.num_pages)
