@@ -65,7 +65,6 @@ def is_past_reporting(year: int, month: int, on: date | None = None) -> bool:
     return (year, month) < reporting_period(on)
 
 
-
 def period_from_query(
     query: Mapping[str, str], latest: Callable[[], tuple[int, int]], key: str = "period"
 ) -> tuple[int, int, str]:
