@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts import permissions
 from accounts.http import user_of
@@ -157,6 +158,15 @@ class ProjectAdmin(VersionedAdminMixin, OfficeScopedAdmin, ScopedHistoryAdmin):
                     # Not its own 所属项目 (Project.clean refuses that and any cycle).
                     parent.queryset = parent.queryset.exclude(pk=self.instance.pk)
 
+            def clean_template(self) -> Any:
+                # A change of template replaces the stages: refused while one carries a record.
+                template = self.cleaned_data.get("template")
+                if self.instance.pk is not None and "template" in self.changed_data:
+                    refusal = services.template_change_refusal(self.instance)
+                    if refusal is not None:
+                        raise ValidationError(refusal, code="stages_on_record")
+                return template
+
         return ProjectForm
 
     @admin.display(description=gettext_lazy("位置"))
@@ -183,6 +193,26 @@ class ProjectAdmin(VersionedAdminMixin, OfficeScopedAdmin, ScopedHistoryAdmin):
         super().save_model(request, obj, form, change)
         if not change:
             services.project_stages_create(project=obj)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        template = form.instance.template
+        if change and "template" in form.changed_data and template is not None:
+            # After the stage rows typed on the page are saved: one typed in now is a record
+            # too, and the service refuses (the page comes back with its reason, nothing saved).
+            created = services.project_template_change(
+                project=form.instance, template=template, user=user_of(request)
+            )
+            self.message_user(
+                request,
+                ngettext(
+                    "已按新阶段模板“%(template)s”重建%(count)d个阶段。",
+                    "已按新阶段模板“%(template)s”重建%(count)d个阶段。",
+                    created,
+                )
+                % {"template": template, "count": created},
+                messages.SUCCESS,
+            )
 
 
 @admin.register(ProgressReport)

@@ -50,6 +50,73 @@ def project_stages_create(*, project: Project, template: StageTemplate | None = 
     return len(stages)
 
 
+# What a stage carries once someone has worked on it: any of these set means the stage is on
+# record and is not thrown away with a change of template. Nothing else points at a stage
+# (progress reports and 督办 items point at the project or a task).
+STAGE_RECORD_FIELDS = [
+    "planned_date",
+    "actual_date",
+    "is_done",
+    "area_required_mu",
+    "area_done_mu",
+    "households_required",
+    "households_done",
+    "note",
+]
+
+
+def stages_on_record(project: Project) -> list[str]:
+    """The names of the project's stages that carry a record (dates, completion, quantities,
+    a note), in stage order."""
+    blank = Q()
+    for name in STAGE_RECORD_FIELDS:
+        if name == "is_done":
+            blank &= Q(is_done=False)
+        elif name == "note":
+            blank &= Q(note="")
+        else:
+            blank &= Q(**{f"{name}__isnull": True})
+    return list(project.stages.exclude(blank).order_by("order").values_list("name", flat=True))
+
+
+def template_change_refusal(project: Project) -> str | None:
+    """Why the project's stage template may not be changed now, or None if it may."""
+    names = stages_on_record(project)
+    if not names:
+        return None
+    return _(
+        "不能更换阶段模板：阶段“%(names)s”已填写计划/实际日期、完成情况或说明，更换模板会丢失这些记录。"
+        "如确需更换，请先在下方“项目阶段”中清空这些阶段的内容并保存，再更换模板。"
+    ) % {"names": "、".join(names)}
+
+
+@transaction.atomic
+def project_template_change(
+    *, project: Project, template: StageTemplate, user: User | None = None
+) -> int:
+    """Put the project on another stage template: its stages are replaced by the template's,
+    all or none, each deletion and creation in the history. Refused (ValidationError on
+    `template`) while any current stage carries a record. Returns the stages created."""
+    list(project.stages.select_for_update())  # no stage is filled in while we replace them
+    refusal = template_change_refusal(project)
+    if refusal is not None:
+        raise ValidationError({"template": refusal}, code="stages_on_record")
+    if project.template_id != template.pk:
+        project.template = template
+        project.save(update_fields=["template"])
+    for stage in project.stages.all():
+        if user is not None:
+            stage._history_user = user  # type: ignore[attr-defined]
+        stage.delete()  # one history row each (a bulk delete would leave none)
+    stages = [
+        Stage(project=project, order=step.order, key=step.key, name=step.name)
+        for step in template.steps.all()
+    ]
+    bulk_create_with_history(stages, Stage, default_user=user)
+    data_written(Stage)  # bulk writes send no model signals
+    return len(stages)
+
+
 @transaction.atomic
 def project_create(*, template: StageTemplate | None = None, **fields: object) -> Project:
     project = Project(template=template or default_template(), **fields)
