@@ -253,8 +253,9 @@ def can_use_site(user: User) -> bool:
 
 
 def can_read_dashboard(user: User) -> bool:
-    """驾驶舱, 挂图作战, indicator, project and task pages, 月度简报 and the dashboard's export:
-    everyone signed in, each seeing the offices they read (readable_rows, scope_to_offices)."""
+    """驾驶舱, 挂图作战, indicator, project and task pages: everyone signed in, each seeing the
+    offices they read (readable_rows, scope_to_offices). The dashboard's CSV and Excel and the
+    月度简报 (page and Word) ask can_read_office_data, as every export of figures does."""
     return can_use_site(user)
 
 
@@ -283,7 +284,9 @@ def can_save_month_report(user: User) -> bool:
 
 def can_read_office_data(user: User) -> bool:
     """Whether the person reads any office's figures and projects: leaders and admins (every
-    office), clerks and reviewers (their own). 安全管理员 and 审计管理员 read none."""
+    office), clerks and reviewers (their own). 安全管理员 and 审计管理员 read none, so every
+    download of figures (数据管理's exports, the dashboard's CSV and Excel, the 月度简报 and its
+    Word file) answers them 403 rather than an empty file."""
     if can_read_all(user):
         return True
     return bool(

@@ -114,12 +114,14 @@ def respond(request: HttpRequest, template: str, page: Page, context: dict) -> H
 
 
 def scope(user) -> str:
-    """Who reads what: everyone, one office, or nothing."""
+    """Who reads what: everyone, one office, or nothing; and whether the page offers the
+    downloads (can_read_office_data), which a person with an office may still not have."""
     if permissions.can_read_all(user):
         return "all"
+    downloads = "" if permissions.can_read_office_data(user) else "-nodownloads"
     if user.is_active and user.office_id is not None:
-        return f"office-{user.office_id}"
-    return "none"
+        return f"office-{user.office_id}{downloads}"
+    return f"none{downloads}"
 
 
 def key(request: HttpRequest, view: str) -> str | None:

@@ -16,6 +16,7 @@ from accounts.http import SignedInRequest, user_of
 from accounts.permissions import (
     can_raise_supervision,
     can_read_dashboard,
+    can_read_office_data,
     permission,
     readable_rows,
     scope_to_offices,
@@ -47,9 +48,8 @@ def _period(request: HttpRequest) -> tuple[int, int, str]:
 @permission(can_read_dashboard)
 def index(request: HttpRequest) -> HttpResponse:
     """领导驾驶舱: where the town stands against its goals for one period."""
-    export = request.GET.get("_export")
-    if export in ("csv", "xlsx"):
-        return _export(request, export)
+    if request.GET.get("_export") in ("csv", "xlsx"):
+        return export(request)
     page = page_cache.get_or_build(request, "index", _index_page)
     return page_cache.respond(request, "dashboard/index.html", page, {})
 
@@ -69,14 +69,18 @@ def _filtered(request: HttpRequest) -> tuple[selectors.Dashboard, DashboardFilte
     return data, filters, period_error
 
 
-def _export(request: HttpRequest, export: str) -> HttpResponse:
+@permission(can_read_office_data)
+def export(request: HttpRequest) -> HttpResponse:
+    """The table as filtered, every row, as CSV (?_export=csv) or Excel (?_export=xlsx): the
+    rule of every export of figures, so a person who reads no office's data gets 403."""
+    kind = "xlsx" if request.GET.get("_export") == "xlsx" else "csv"
     data, _filters, _error = _filtered(request)
     name = _("下各镇经济指标_%(period)s.%(kind)s") % {
         "period": periods.format_period(data.year, data.month),
-        "kind": export,
+        "kind": kind,
     }
     audit.record(audit.Action.EXPORT, request=request, obj=name, detail=request.GET.urlencode())
-    if export == "csv":
+    if kind == "csv":
         return exports.csv_response(data.rows, name)
     title = _("下各镇经济指标完成情况表（%(period)s）") % {"period": data.period_label}
     return exports.xlsx_response(data.rows, name, title)
@@ -112,6 +116,8 @@ def _index_page(request: HttpRequest) -> page_cache.Page:
         "period_error": period_error,
         "table": table,
         "task_page": task_page,
+        # The export buttons and the briefing's link, for those the downloads' rule allows.
+        "can_export": can_read_office_data(user_of(request)),
         "task_pages": {
             "open": "task_page" in request.GET,
             "previous": with_params(request.GET, task_page=task_page.number - 1) + "#tasks"

@@ -5,16 +5,17 @@ from django.shortcuts import render
 
 from accounts import audit
 from accounts.http import SignedInRequest
-from accounts.permissions import can_read_dashboard, permission
+from accounts.permissions import can_read_office_data, permission
 from dashboard.selectors import latest_period
 from indicators import periods
 from reports import briefing as words
 from reports import selectors, word
 
 
-@permission(can_read_dashboard)
+@permission(can_read_office_data)
 def briefing(request: SignedInRequest) -> HttpResponse:
-    """月度简报 for ?period=YYYY-MM: a printable A4 page, or with &format=docx a Word document.
+    """月度简报 for ?period=YYYY-MM: a printable A4 page, or with &format=docx a Word document;
+    for those who read an office's data (安全管理员 and 审计管理员 get 403, as from every export).
 
     Read the period as the dashboard does: a bad or future one shows a Chinese message and the
     latest period with figures. A document is only sent for the period asked for, so a bad

@@ -273,11 +273,11 @@ def test_the_data_entry_pages_save_exactly_for_those_who_write_the_office(world,
 EXPORTS = {
     "指标数据导出": ("/admin/indicators/figure/export/?year=2023", permissions.can_export_figures),
     "重点项目导出": ("/admin/plans/project/export/", permissions.can_export_projects),
-    "驾驶舱CSV": (f"/?period={PERIOD}&_export=csv", permissions.can_read_dashboard),
-    "驾驶舱Excel": (f"/?period={PERIOD}&_export=xlsx", permissions.can_read_dashboard),
+    "驾驶舱CSV": (f"/?period={PERIOD}&_export=csv", permissions.can_read_office_data),
+    "驾驶舱Excel": (f"/?period={PERIOD}&_export=xlsx", permissions.can_read_office_data),
     "月度简报Word": (
         f"/reports/briefing/?period={PERIOD}&format=docx",
-        permissions.can_read_dashboard,
+        permissions.can_read_office_data,
     ),
     "安全日志导出": ("/admin/accounts/securityevent/export/", permissions.can_read_security_log),
 }
