@@ -331,3 +331,26 @@ def test_a_leader_sends_a_resolution_back_with_a_reason(django_app, world):
     assert "已退回：核实比亚迪配套用地" in after.text
     item = SupervisionItem.objects.get(pk=world.item_resolved.pk)
     assert item.resolved_at is None and "退回：用地面积与台账不符" in item.resolution
+
+
+def test_the_admins_page_is_the_leaders_list_and_every_months_review(django_app, world):
+    """README (待办与提醒): the 系统管理员 gets the leader's list for every office and every
+    office's months waiting for review; an office's own work (its overdue stages, tasks behind,
+    warnings, the month to fill in) stays its clerks', counted on the page with a link."""
+    page = django_app.get("/todo/?all=1", user=world.admin)
+    assert items_on(page) == [
+        ("待办", "审核农业农村办2024年7月月报"),
+        ("待办", "审核农业农村办2024年9月月报"),
+        ("逾期14天", "解决张店区块拆迁遗留问题"),
+        ("逾期5天", "应急管理办：未报送"),
+        ("逾期5天", "经济发展办：草稿"),
+        ("逾期5天", "社会事务办：已退回"),
+        ("还剩5天", "加快后冯区块政策处理"),
+    ]
+    titles = [title for _state, title in items_on(page)]
+    assert "后冯区块 · 谋划" not in titles  # office A's overdue stage: its clerk's item
+    assert "朱溪港两侧土地征收" not in titles  # office A's task behind schedule
+    assert "逾期阶段1个，查看挂图作战" in page.text
+    assert page.click(description="逾期阶段1个，查看挂图作战").request.path == "/board/"
+    review = page.click(description="审核农业农村办2024年7月月报")
+    assert "审核通过" in review.text  # the admin reviews any office's month there
