@@ -21,7 +21,16 @@ from indicators import periods, review
 from indicators import selectors as indicator_selectors
 from indicators.models import Figure, Indicator, MonthReview, Place
 from plans import status
-from plans.models import PlanSection, ProgressReport, Project, Stage, SupervisionItem, Target, Task
+from plans.models import (
+    PlanSection,
+    ProgressReport,
+    Project,
+    Stage,
+    StageTemplateStep,
+    SupervisionItem,
+    Target,
+    Task,
+)
 from plans.status import TargetProgress
 
 
@@ -528,42 +537,72 @@ def _stage_facts(project_ids: QuerySet) -> dict[int, list[StageFacts]]:
 
 @dataclass
 class BoardTable:
-    """One stage template's part of 挂图作战: its stages as columns, and each project's stages
-    placed under their own column (None where a project lacks that stage)."""
+    """One stage template's part of 挂图作战: its steps as columns, and each project's stages
+    placed under the column of their own name (None where a project lacks that stage)."""
 
     template: str
     stage_names: list[str]
     rows: list[tuple[ProjectRow, list[StageCell | None]]]
+    steps: int = 0  # the first `steps` columns are the template's; any after them are stray
 
 
 def board_tables(project_rows: list[ProjectRow]) -> list[BoardTable]:
     """A table per stage template in use, in the order its first project comes on the board:
     a leader reads a pipeline across, and projects on different pipelines do not share columns
-    (a 7-stage project under a 12-column header would put its stages under others' names)."""
+    (a 7-stage project under a 12-column header would put its stages under others' names).
+
+    A table's columns are its template's steps, in the template's order and with its names.
+    A stage is placed by name, so it is only ever under a header with its own name; stages a
+    project has beyond its template's steps (a project made before the template was edited)
+    are added after the steps as columns of that table only. One query, for the steps."""
     groups: dict[int | None, list[ProjectRow]] = {}
     for row in project_rows:
         groups.setdefault(row.project.template_id, []).append(row)
+    steps: dict[int, list[str]] = {}
+    for step_template, name in (
+        StageTemplateStep.objects.filter(template_id__in=[pk for pk in groups if pk is not None])
+        .order_by("template_id", "order", "pk")
+        .values_list("template_id", "name")
+    ):
+        steps.setdefault(step_template, []).append(name)
     tables = []
-    for rows in groups.values():
+    for template_id, rows in groups.items():
         template = getattr(rows[0].project, "template_name", "")  # annotated by dashboard()
-        columns: dict[str, tuple[int, str]] = {}  # stage key: (order, name)
+        columns = _columns([] if template_id is None else steps.get(template_id, []))
+        own = set(columns)
+        stray: dict[tuple[str, int], int] = {}  # column: the lowest order of a stage in it
+        placed = []
         for row in rows:
-            for cell in row.cells:
-                columns.setdefault(cell.stage.key, (cell.stage.order, cell.stage.name))
-        keys = sorted(columns, key=lambda key: (columns[key][0], key))
+            names = _columns([cell.stage.name for cell in row.cells])
+            cells = dict(zip(names, row.cells, strict=True))
+            placed.append(cells)
+            for column, cell in cells.items():
+                if column not in own:
+                    stray[column] = min(stray.get(column, cell.stage.order), cell.stage.order)
+        steps_shown = len(columns)
+        columns += sorted(stray, key=stray.__getitem__)  # ties: as first met on the board
         tables.append(
             BoardTable(
                 template=template or "",
-                stage_names=[columns[key][1] for key in keys],
-                rows=[(row, _under(row.cells, keys)) for row in rows],
+                stage_names=[name for name, _nth in columns],
+                rows=[
+                    (row, [cells.get(c) for c in columns])
+                    for row, cells in zip(rows, placed, strict=True)
+                ],
+                steps=steps_shown,
             )
         )
     return tables
 
 
-def _under(cells: list[StageCell], keys: list[str]) -> list[StageCell | None]:
-    by_key = {cell.stage.key: cell for cell in cells}
-    return [by_key.get(key) for key in keys]
+def _columns(names: list[str]) -> list[tuple[str, int]]:
+    """Each name with how many times it came before: (name, 0), or (name, 1) for a second."""
+    seen: dict[str, int] = {}
+    columns = []
+    for name in names:
+        columns.append((name, seen.get(name, 0)))
+        seen[name] = seen.get(name, 0) + 1
+    return columns
 
 
 def indicator_series(indicator: Indicator, years: tuple[int, ...]) -> dict[int, dict[int, Decimal]]:

@@ -198,7 +198,7 @@ def test_with_two_stage_templates_every_board_cell_sits_under_its_own_stage(
     leader_client, plan_data, office_b
 ):
     from plans.models import Project, Stage, StageTemplate, StageTemplateStep
-    from plans.services import project_create
+    from plans.services import project_create, project_template_change
 
     second = StageTemplate.objects.create(name="产业项目流程")
     names = ["谋划", "立项审批", "方案设计", "招投标", "开工", "主体完工", "投入运营"]
@@ -233,6 +233,55 @@ def test_with_two_stage_templates_every_board_cell_sits_under_its_own_stage(
         cell = table["rows"][stage.project.name][stage.name]
         shown = stage.actual_date or stage.planned_date
         assert cell.endswith(shown.isoformat()), (stage.name, cell)
+
+    # 东部农产品交易市场 is switched to the second template (as the admin form does it: its
+    # stages, none on record, become the template's): its table's headers are still that
+    # template's seven steps, in order, each once; the first table keeps its own.
+    project_template_change(project=Project.objects.get(code="other"), template=second)
+    for stage in Stage.objects.filter(project__code="other"):
+        stage.planned_date = date(2025, stage.order, 20)
+        stage.save()
+    # A project switched before the admin replaced stages (the trial's 下各中心卫生院迁建工程):
+    # on the second template, with the first template's stages, one of them on record.
+    legacy = project_create(
+        code="xiage", name="下各中心卫生院迁建工程", type="livelihood", office=office_b
+    )
+    legacy.stages.filter(key="demolition").update(planned_date=date(2024, 4, 18))
+    legacy.stages.filter(key="planning").update(actual_date=date(2024, 1, 5), is_done=True)
+    Project.objects.filter(pk=legacy.pk).update(template=second)
+    tables = _board(leader_client.get("/board/?period=2024-09").content.decode())
+    assert [table["caption"] for table in tables] == [
+        "阶段模板：重点项目标准流程",
+        "阶段模板：产业项目流程",
+    ]
+    first, other = tables
+    assert list(first["rows"]) == ["后冯区块"]
+    assert list(other["rows"]) == ["东部农产品交易市场", "新能源产业园", "下各中心卫生院迁建工程"]
+    headers = list(other["rows"]["新能源产业园"])[2:]
+    # The template's steps, then the legacy project's stages the template does not have.
+    assert headers == [*names, "政策处理/征地", "拆迁", "进场清表", "组件报批", "竣工验收"]
+    assert len(set(headers)) == len(headers)
+    assert list(first["rows"]["后冯区块"])[2:] == [
+        "谋划", "政策处理/征地", "拆迁", "进场清表", "组件报批", "开工", "竣工验收",
+    ]  # fmt: skip
+    switched = other["rows"]["东部农产品交易市场"]
+    assert switched["方案设计"] == "按计划 计划 2025-03-20"
+    assert switched["拆迁"] == "—"  # its old stages are gone, not shown under another name
+    legacy_row = other["rows"]["下各中心卫生院迁建工程"]
+    assert legacy_row["谋划"] == "已完成 2024-01-05"
+    assert legacy_row["拆迁"] == "已逾期 计划 2024-04-18"
+    assert legacy_row["方案设计"] == "—"
+    soup = BeautifulSoup(
+        leader_client.get("/board/?period=2024-09").content.decode(), "html.parser"
+    )
+    stray = [th.get_text() for th in soup.find_all("th", class_="stray")]
+    assert stray == ["政策处理/征地", "拆迁", "进场清表", "组件报批", "竣工验收"]
+    # Every stage of every project sits under its own name, with its own date.
+    for stage in Stage.objects.filter(project__code__in=["late", "new", "other", "xiage"]):
+        table = first if stage.project.code == "late" else other
+        cell = table["rows"][stage.project.name][stage.name]
+        shown = stage.actual_date or stage.planned_date
+        assert shown is None or cell.endswith(shown.isoformat()), (stage.name, cell)
 
 
 def test_the_board_lists_only_the_overdue_projects_when_asked(leader_client, plan_data):
