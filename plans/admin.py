@@ -160,8 +160,10 @@ class ProjectAdmin(VersionedAdminMixin, OfficeScopedAdmin, ScopedHistoryAdmin):
 
             def clean_template(self) -> Any:
                 # A change of template replaces the stages: refused while one carries a record.
+                # Clearing it replaces nothing (the stages stay, the board lists them as they are).
                 template = self.cleaned_data.get("template")
-                if self.instance.pk is not None and "template" in self.changed_data:
+                changed = "template" in self.changed_data
+                if template is not None and self.instance.pk is not None and changed:
                     refusal = services.template_change_refusal(self.instance)
                     if refusal is not None:
                         raise ValidationError(refusal, code="stages_on_record")

@@ -123,3 +123,18 @@ def test_a_stage_filled_in_on_the_same_page_as_the_change_refuses_it(
     assert project_a.template.name != "政府投资项目流程"
     assert stage_names(project_a) == DEFAULT
     assert project_a.stages.get(key="demolition").planned_date is None
+
+
+def test_clearing_the_template_keeps_the_stages_and_their_records(
+    django_app, admin_user, project_a
+):
+    project_a.stages.filter(key="demolition").update(planned_date=date(2024, 6, 30))
+    form = change_form(django_app, admin_user, project_a)
+    form["template"].select("")
+    page = form.submit().follow()
+
+    assert "重建" not in page.text
+    project_a.refresh_from_db()
+    assert project_a.template is None
+    assert stage_names(project_a) == DEFAULT
+    assert project_a.stages.get(key="demolition").planned_date == date(2024, 6, 30)
