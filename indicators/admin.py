@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from accounts import permissions
 from accounts.http import user_of
 from accounts.permissions import OfficeScopedAdmin, ScopedAdminMixin
-from indicators import services, views
+from indicators import glossary, services, views
 from indicators.forms import FigureAdminForm
 from indicators.models import (
     Figure,
@@ -20,7 +20,6 @@ from indicators.models import (
     Indicator,
     Place,
 )
-from xiage.admin_columns import amount
 from xiage.versioning import ChangesSince, VersionedAdminMixin
 
 
@@ -71,6 +70,33 @@ class IndicatorAdmin(OfficeScopedAdmin):
         return []
 
 
+REVISION_NUMBERS = ("old_value", "new_value", "old_growth", "new_growth")
+
+
+def as_published(name: str) -> Any:
+    """A change record's figure or growth as every other page prints it, by the glossary's rule
+    (indicators.glossary.published): a figure with its indicator's decimals (29.74, not
+    29.7400), a growth with the decimals it was published with (31.3, not 31.30). Its header is
+    the field's own (原本期数 …); the column's CSS class stays field-<name>."""
+    field = FigureRevision._meta.get_field(name)
+    growth = name.endswith("growth")
+
+    @admin.display(description=field.verbose_name, ordering=name)  # type: ignore[union-attr]
+    def column(obj: FigureRevision) -> str:
+        value = getattr(obj, name)
+        if value is None:
+            return admin.site.empty_value_display
+        if growth:
+            return glossary.published(value)
+        return glossary.published(value, obj.figure.indicator.decimals, grouped=True)
+
+    column.__name__ = name
+    return column
+
+
+REVISION_COLUMNS = {name: as_published(name) for name in REVISION_NUMBERS}
+
+
 class FigureRevisionInline(ScopedAdminMixin, admin.TabularInline):
     model = FigureRevision
     extra = 0
@@ -79,14 +105,19 @@ class FigureRevisionInline(ScopedAdminMixin, admin.TabularInline):
         "changed_at",
         "changed_by",
         "action",
-        "old_value",
-        "new_value",
-        "old_growth",
-        "new_growth",
+        *(f"{name}_shown" for name in REVISION_NUMBERS),
         "reason",
     ]
     readonly_fields = fields  # type: ignore[assignment]
     verbose_name_plural = gettext_lazy("变更记录")
+
+    old_value_shown = staticmethod(REVISION_COLUMNS["old_value"])
+    new_value_shown = staticmethod(REVISION_COLUMNS["new_value"])
+    old_growth_shown = staticmethod(REVISION_COLUMNS["old_growth"])
+    new_growth_shown = staticmethod(REVISION_COLUMNS["new_growth"])
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).select_related("figure__indicator", "changed_by")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -149,7 +180,7 @@ class FigureAdmin(FrozenMonthAdminMixin, VersionedAdminMixin, OfficeScopedAdmin)
         "period",
         "place",
         "value_with_unit",
-        "growth",
+        "growth_as_published",
         "flags",
         "updated_by",
         "updated_at",
@@ -233,6 +264,14 @@ class FigureAdmin(FrozenMonthAdminMixin, VersionedAdminMixin, OfficeScopedAdmin)
     def value_with_unit(self, obj: Figure) -> str:
         return f"{obj.value_display:,} {obj.indicator.unit_label}"
 
+    @admin.display(description=glossary.GROWTH_PCT, ordering="growth")
+    def growth_as_published(self, obj: Figure) -> str:
+        """The growth as the bureau published it (31.3, not the stored 31.30), as on every
+        other page (indicators.glossary.published)."""
+        if obj.growth is None:
+            return admin.site.empty_value_display
+        return glossary.published(obj.growth)
+
     @admin.display(description=gettext_lazy("标记"))
     def flags(self, obj: Figure) -> str:
         marks = []
@@ -261,8 +300,8 @@ class FigureRevisionAdmin(OfficeScopedAdmin):
         "changed_at",
         "figure",
         "action",
-        amount(FigureRevision, "old_value"),
-        amount(FigureRevision, "new_value"),
+        REVISION_COLUMNS["old_value"],
+        REVISION_COLUMNS["new_value"],
         "changed_by",
         "reason",
     ]

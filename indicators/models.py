@@ -276,14 +276,14 @@ class FigureRevision(models.Model):
     )
     action = models.CharField(_("操作"), max_length=8, choices=Action.choices)
     old_value = models.DecimalField(
-        _("原数值"), max_digits=20, decimal_places=4, null=True, blank=True
+        _("原本期数"), max_digits=20, decimal_places=4, null=True, blank=True
     )
-    new_value = models.DecimalField(_("新数值"), max_digits=20, decimal_places=4)
+    new_value = models.DecimalField(_("新本期数"), max_digits=20, decimal_places=4)
     old_growth = models.DecimalField(
-        _("原同比（%）"), max_digits=9, decimal_places=2, null=True, blank=True
+        _("原同比增长（%）"), max_digits=9, decimal_places=2, null=True, blank=True
     )
     new_growth = models.DecimalField(
-        _("新同比（%）"), max_digits=9, decimal_places=2, null=True, blank=True
+        _("新同比增长（%）"), max_digits=9, decimal_places=2, null=True, blank=True
     )
     old_note = models.TextField(_("原说明"), blank=True)
     new_note = models.TextField(_("新说明"), blank=True)
