@@ -16,8 +16,9 @@ from django.utils.translation import gettext
 
 from dashboard.selectors import IndicatorRow
 from indicators import glossary
+from xiage import spreadsheets
 from xiage.downloads import attachment
-from xiage.spreadsheets import Book, safe_text
+from xiage.spreadsheets import safe_text
 
 # The glossary's words (indicators.glossary), as on the page and in the briefing.
 HEADERS = [
@@ -86,9 +87,39 @@ def csv_response(rows: Sequence[IndicatorRow], filename: str) -> HttpResponse:
 WIDTHS = [22, 8, 14, 12, 12, 9, 16, 11, 11, 12, 12, 12, 10]
 
 
+def number_formats(row: IndicatorRow) -> dict[int, str]:
+    """{column: number format} of a row's numbers, as the page prints them (dashboard.tables):
+    本期数 with the indicator's decimals, a published growth with the decimals it was
+    published with (31.3) and a computed one with two, 完成率 and 时序进度 with two, the
+    points with their sign (+7.61)."""
+    growth, official = row.growth
+    return {
+        _column(glossary.FIGURE): spreadsheets.decimals_format(row.indicator.decimals),
+        _column(glossary.GROWTH_PCT): spreadsheets.decimals_format(
+            glossary.published_places(growth)
+        )
+        if official and growth is not None
+        else spreadsheets.TWO_PLACES,
+        _column(glossary.COMPLETION_PCT): spreadsheets.TWO_PLACES,
+        _column(glossary.TIME_PROGRESS_PCT): spreadsheets.TWO_PLACES,
+        _column(glossary.GAP_PTS): spreadsheets.POINTS,
+    }
+
+
+def _column(term: object) -> int:
+    """The column (from 0) of a glossary term in HEADERS."""
+    return next(index for index, header in enumerate(HEADERS) if header is term)
+
+
 def xlsx_response(rows: Sequence[IndicatorRow], filename: str, title: str) -> HttpResponse:
-    book = Book()
+    book = spreadsheets.Book()
     sheet = book.sheet(gettext("经济指标"), HEADERS, WIDTHS, freeze="B3", banner=title)
-    for values in table_rows(rows):
-        sheet.append([float(v) if isinstance(v, Decimal) else v for v in values])
+    for row, values in zip(rows, table_rows(rows), strict=True):
+        formats = number_formats(row)
+        sheet.append(
+            [
+                sheet.number(value, formats[column]) if column in formats else value
+                for column, value in enumerate(values)
+            ]
+        )
     return attachment(book.save(), filename)

@@ -31,7 +31,7 @@ from openpyxl.utils import get_column_letter
 
 from accounts import permissions
 from accounts.models import Office, User
-from indicators import periods, selectors, xlsx_check
+from indicators import glossary, periods, selectors, xlsx_check
 from indicators.forms import FigureRowForm
 from indicators.models import Category, Figure, Indicator
 from xiage import spreadsheets
@@ -116,7 +116,11 @@ def template_workbook(office: Office, year: int, month: int) -> bytes:
                 row.indicator.code,
                 sheet.text_cell(row.indicator.name),
                 row.indicator.unit_label,
-                float(row.previous.value_display) if row.previous is not None else None,
+                sheet.number(
+                    row.previous.value_display, spreadsheets.decimals_format(row.indicator.decimals)
+                )
+                if row.previous is not None
+                else None,
                 sheet.cell(value, protection=unlocked),
                 sheet.cell(growth, protection=unlocked),
                 note or sheet.cell(None, protection=unlocked),
@@ -561,6 +565,9 @@ def year_workbook(user: User, year: int) -> bytes:
         ).select_related("office")
     }
     quantum = {pk: Decimal(1).scaleb(-i.decimals) for pk, i in indicators.items()}
+    # Each number shown as the pages print it: a figure with its indicator's decimals, a
+    # published growth or completion rate with the decimals it was published with.
+    value_formats = {pk: spreadsheets.decimals_format(i.decimals) for pk, i in indicators.items()}
     units = {pk: i.unit_label for pk, i in indicators.items()}
     categories = {
         pk: str(Category(i.category).label).replace("/", "、") for pk, i in indicators.items()
@@ -593,9 +600,9 @@ def year_workbook(user: User, year: int) -> bytes:
                 units[pk],
                 place,
                 label,
-                float(value.quantize(quantum[pk])),  # as Figure.value_display
-                float(growth) if growth is not None else None,
-                float(rate) if rate is not None else None,
+                sheet.number(value.quantize(quantum[pk]), value_formats[pk]),  # value_display
+                _published(sheet, growth),
+                _published(sheet, rate),
                 indicator.office.name,
                 marks[is_demo, is_revised],
                 note,
@@ -606,6 +613,14 @@ def year_workbook(user: User, year: int) -> bytes:
             [_("%(year)d年没有可导出的数据。") % {"year": year}]
         )
     return book.save()
+
+
+def _published(sheet: spreadsheets.Sheet, value: Decimal | None) -> Any:
+    """A published growth or rate, a number shown with the decimals it was published with
+    (31.3, stored as 31.30), as indicators.glossary.published writes it."""
+    if value is None:
+        return None
+    return sheet.number(value, spreadsheets.decimals_format(glossary.published_places(value)))
 
 
 def _unquoted(text: str) -> str:

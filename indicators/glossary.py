@@ -6,7 +6,8 @@ import this module (it imports nothing of the project), so a page, an export, th
 and the admin say a concept with the same word. README's "术语表 / Glossary" is this module
 as a table.
 
-Rules for numbers (what people read; spreadsheets keep numbers as numbers):
+Rules for numbers (what people read; spreadsheets keep numbers as numbers, shown by a number
+format that follows the same rules, xiage.spreadsheets):
 - A published value is written as published: a figure with its indicator's decimals (29.74,
   430), a published growth with the decimals it was given (31.3 stays 31.3, 17 stays 17).
 - Amounts in 亿元 have two decimals (indicators in 亿元 are catalogued with 2).
@@ -97,13 +98,15 @@ def published(value: Decimal | None, decimals: int | None = None, *, grouped: bo
     else with the decimals it was given (a growth: 31.3, not 31.30; 17, not 17.00)."""
     if value is None:
         return EMPTY
-    if decimals is not None:
-        value = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    else:
-        value = value.normalize()
-        if value == value.to_integral():
-            value = value.quantize(Decimal(1))
+    places = published_places(value) if decimals is None else decimals
+    value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return _text(value, grouped)
+
+
+def published_places(value: Decimal) -> int:
+    """The decimals a published value was given, trailing zeros dropped (31.30 → 1, 17.00 → 0):
+    what `published` writes without an indicator's decimals, and a spreadsheet's format."""
+    return max(-value.normalize().as_tuple().exponent, 0)  # type: ignore[operator]
 
 
 def two_places(value: Decimal | None, *, grouped: bool = False) -> str:

@@ -3,7 +3,8 @@
 The workbook is openpyxl's write-only (streaming) kind: rows are written as they come and
 never kept as cell objects, so a sheet of ten thousand rows costs its values and no more. A
 sheet is declared with its headers, column widths and frozen pane; text cells are made safe
-(safe_text) on the way in.
+(safe_text) on the way in; a number is written with the number format of how the pages print
+it (Sheet.number: a figure with its indicator's decimals, rates and points with two).
 """
 
 from __future__ import annotations
@@ -20,10 +21,32 @@ from openpyxl.utils import get_column_letter
 
 from xiage.downloads import XLSX_TYPE
 
-__all__ = ["XLSX_TYPE", "Book", "Sheet", "safe_row", "safe_text"]
+__all__ = [
+    "POINTS",
+    "TWO_PLACES",
+    "XLSX_TYPE",
+    "Book",
+    "Sheet",
+    "decimals_format",
+    "safe_row",
+    "safe_text",
+]
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=13)
+
+
+def decimals_format(places: int) -> str:
+    """Excel's number format for a number written with `places` decimals, digits grouped as the
+    pages group them: 0 → '#,##0', 2 → '#,##0.00'. The value stays a number; only its display
+    is fixed (Excel's General would show 29.10 as 29.1 and 75.00 as 75)."""
+    return "#,##0" + ("." + "0" * places if places > 0 else "")
+
+
+# Rates (完成率, 时序进度, a computed growth): two decimals. Points (超/落后序时): two decimals
+# with their sign, as the page writes them (+7.61 / -25.00 / 0.00).
+TWO_PLACES = decimals_format(2)
+POINTS = "+0.00;-0.00;0.00"
 
 
 def safe_text(text: str) -> str:
@@ -73,6 +96,13 @@ class Sheet:
             if setting is not None:
                 setattr(cell, name, setting)
         return cell
+
+    def number(self, value: Any, number_format: str) -> WriteOnlyCell | None:
+        """A number (kept a number: a Decimal goes in as a float) shown with `number_format`
+        (decimals_format, TWO_PLACES, POINTS); None for no value, an empty cell."""
+        if value is None:
+            return None
+        return self.cell(float(value), number_format=number_format)
 
     def text_cell(self, text: str, **style: Any) -> WriteOnlyCell:
         """Text stored as text whatever it begins with (a string with Excel's quote prefix):
