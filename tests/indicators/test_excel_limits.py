@@ -1,6 +1,7 @@
 """Uploads bounded by what they expand to: hostile xlsx files, built on the fly
-(tests/indicators/hostile_files.py), are refused within 2 s with a Chinese message and nothing
-changed, or read correctly; a worker's memory grows by less than 200 MB; formulas are refused
+(tests/indicators/hostile_files.py), are refused with a Chinese message and nothing changed, or
+read correctly; a worker's memory grows by less than 200 MB (how long each takes is measured by
+`make bench`, "hostile uploads", not by a timed test here); formulas are refused
 anywhere in the read area; error lists are capped; imports are on the security log."""
 
 from __future__ import annotations
@@ -8,7 +9,6 @@ from __future__ import annotations
 import io
 import re
 import threading
-import time
 import tracemalloc
 import urllib.request
 import uuid
@@ -30,7 +30,6 @@ from tests.indicators import hostile_files as hostile
 
 pytestmark = pytest.mark.django_db
 IMPORT = "/admin/indicators/figure/import/"
-SECONDS = 2.0
 MEMORY = 200 * 2**20
 REFUSED = "文件未导入，数据没有任何改动"
 
@@ -58,12 +57,10 @@ def upload_form(django_app, user):
 
 
 def submit(django_app, user, content: bytes, name: str = "月报.xlsx"):
-    """Post a file through the page's own upload form; returns (response, seconds)."""
+    """Post a file through the page's own upload form; returns the response."""
     form = upload_form(django_app, user)
     form["file"] = Upload(name, content, excel.XLSX_TYPE)
-    started = time.perf_counter()
-    response = form.submit()
-    return response, time.perf_counter() - started
+    return form.submit()
 
 
 def snapshot():
@@ -176,18 +173,17 @@ HOSTILE = {
 
 
 @pytest.mark.parametrize("case", HOSTILE)
-def test_a_hostile_file_is_refused_in_time_with_a_chinese_message_and_changes_nothing(
+def test_a_hostile_file_is_refused_with_a_chinese_message_and_changes_nothing(
     django_app, clerk, template, case
 ):
     build, message = HOSTILE[case]
     content = build(template)
     assert len(content) <= excel.MAX_UPLOAD_BYTES, len(content)
     before = snapshot()
-    response, seconds = submit(django_app, clerk, content)
+    response = submit(django_app, clerk, content)
     assert response.status_code == 200
     body = response.text
     assert REFUSED in body and message in body, re.findall(r"<li>(.*?)</li>", body)[:5]
-    assert seconds < SECONDS, f"{case}: {seconds:.2f} s"
     assert len(body) < 60_000  # the refused page, not a list of every row
     assert snapshot() == before
     assert not FigureRevision.objects.exists()
@@ -211,7 +207,7 @@ def test_the_preview_lists_fifty_errors_and_counts_the_rest(
         sheet.cell(row=row, column=excel.VALUE_COL, value="不是数")
     buffer = io.BytesIO()
     book.save(buffer)
-    response, _seconds = submit(django_app, clerk, buffer.getvalue())
+    response = submit(django_app, clerk, buffer.getvalue())
     listed = response.html.select("#import-errors li")
     assert len(listed) == 51
     assert listed[-1].text == "另有10处错误未列出。"
@@ -224,8 +220,7 @@ def test_a_cell_formatted_at_the_last_row_is_read_and_imported(
 ):
     """As tests/../shared/cases/formatted-cell-at-last-row.xlsx: a whole column formatted."""
     content = hostile.formatted_cell_at_last_row(filled(template, E4=29.74, G4="快报"))
-    response, seconds = submit(django_app, clerk, content)
-    assert seconds < SECONDS
+    response = submit(django_app, clerk, content)
     preview = response.context["preview"]
     assert [(row.line, row.indicator.code, row.change) for row in preview.rows] == [
         (4, "industrial_output_above", "新增"),
@@ -247,7 +242,7 @@ def test_a_formula_outside_the_templates_seven_columns_is_not_read(
     django_app, clerk, template, output_history
 ):
     content = filled(template, E4=29.74, H4="=E4*2")
-    response, _seconds = submit(django_app, clerk, content)
+    response = submit(django_app, clerk, content)
     assert [row.new_value for row in response.context["preview"].rows] == [D("29.74"), None]
 
 
@@ -280,8 +275,8 @@ def memory_growth(function) -> int:
     "case",
     ["1.5 MB that expands to 1.5 GB", "13 million rows", "60,000 unknown codes", "worst"],
 )
-def test_reading_a_hostile_file_takes_under_two_seconds_and_200_mb(clerk, template, case):
-    """The reader alone, timed, then measured for its memory. "worst" holds every
+def test_reading_a_hostile_file_takes_under_200_mb(clerk, template, case):
+    """The reader alone, measured for its memory (its time is `make bench`'s). "worst" holds every
     limit at once, each just under it (a style sheet, a shared-string table, a 月报 sheet
     padded with formatted rows and a formatted cell at the last row): it is read."""
     content = worst_within_limits(template) if case == "worst" else HOSTILE[case][0](template)
@@ -292,13 +287,8 @@ def test_reading_a_hostile_file_takes_under_two_seconds_and_200_mb(clerk, templa
         except excel.ImportRefused as exc:
             return exc
 
-    seconds = SECONDS * 10
-    for _attempt in range(2):  # the better of two: the machine is shared
-        started = time.perf_counter()
-        outcome = read()
-        seconds = min(seconds, time.perf_counter() - started)
+    outcome = read()
     peak = memory_growth(read)
-    assert seconds < SECONDS, f"{case}: {seconds:.2f} s"
     assert peak < MEMORY, f"{case}: {peak / 2**20:.0f} MB"
     if case == "worst":
         assert [row.indicator.code for row in outcome.rows] == [
@@ -313,7 +303,7 @@ def test_the_refusal_and_the_success_are_on_the_security_log(
     django_app, clerk, template, output_history
 ):
     submit(django_app, clerk, hostile.expansion_bomb(template), name="炸弹.xlsx")
-    response, _seconds = submit(django_app, clerk, filled(template, E4=29.74))
+    response = submit(django_app, clerk, filled(template, E4=29.74))
     confirm = next(f for f in response.forms.values() if "confirm" in f.fields)
     confirm.submit()
     events = SecurityEvent.objects.filter(action=SecurityEvent.Action.IMPORT).order_by("pk")
@@ -365,7 +355,8 @@ def test_three_hostile_uploads_at_once_leave_the_dashboard_answering(
     migration_rows, live_server, clerk, leader, template
 ):
     """Three uploads (expansion, 13 million rows, 60,000 codes) post at the same moment while a
-    leader opens the dashboard. A generous bound only: the timed run is `make bench`."""
+    leader opens the dashboard: every request is answered (the time each takes is `make bench`'s;
+    the timeouts below only stop a hung run)."""
     files = [
         hostile.expansion_bomb(template),
         hostile.many_rows(template),
@@ -388,7 +379,7 @@ def test_three_hostile_uploads_at_once_leave_the_dashboard_answering(
     # Every session is made before the requests start: on SQLite the live server shares this
     # thread's in-memory connection, which must not be used while they run.
     leader_cookie = f"sessionid={_session(leader)}"
-    answers: dict[int, tuple[int, str, float]] = {}
+    answers: dict[int, tuple[int, str]] = {}
     start = threading.Barrier(len(files) + 1)
 
     def post(index: int, content: bytes) -> None:
@@ -400,27 +391,19 @@ def test_three_hostile_uploads_at_once_leave_the_dashboard_answering(
             headers={"Cookie": cookie, "Content-Type": content_type},
         )
         start.wait()
-        started = time.perf_counter()
         with urllib.request.urlopen(request, timeout=60) as response:
-            answers[index] = (
-                response.status,
-                response.read().decode(),
-                time.perf_counter() - started,
-            )
+            answers[index] = (response.status, response.read().decode())
 
     threads = [threading.Thread(target=post, args=item) for item in enumerate(files)]
     for thread in threads:
         thread.start()
     start.wait()
     dashboard = urllib.request.Request(live_server.url + "/", headers={"Cookie": leader_cookie})
-    started = time.perf_counter()
     with urllib.request.urlopen(dashboard, timeout=30) as response:
         dashboard_status = response.status
-    dashboard_seconds = time.perf_counter() - started
     for thread in threads:
         thread.join(timeout=60)
     assert dashboard_status == 200
-    assert dashboard_seconds < 15
     assert sorted(answers) == [0, 1, 2]
-    for status, body, seconds in answers.values():
-        assert status == 200 and REFUSED in body and seconds < 15
+    for status, body in answers.values():
+        assert status == 200 and REFUSED in body
