@@ -310,11 +310,17 @@ def indicator_queryset(user: User, category: str = "", office: Office | None = N
 
 
 def indicator_rows(
-    indicators: list[Indicator], year: int, month: int, *, among: QuerySet | None = None
+    indicators: list[Indicator],
+    year: int,
+    month: int,
+    *,
+    among: QuerySet | None = None,
+    reviewed: set[int] | None = None,
 ) -> list[IndicatorRow]:
     """Town figures of the period and of last year's same period, with targets and the
-    offices' review state: three queries. `among`, the query the indicators came from, is
-    used as a subquery instead of their ids (Django binds hundreds of ids one by one)."""
+    offices' review state: three queries (two when `reviewed`, the ids of the offices whose
+    month is reviewed, is given). `among`, the query the indicators came from, is used as a
+    subquery instead of their ids (Django binds hundreds of ids one by one)."""
     ids = (
         among.values_list("pk", flat=True)
         if among is not None
@@ -328,11 +334,12 @@ def indicator_rows(
     )
     by_key = {(f.indicator_id, f.year): f for f in figures}
     targets = {t.indicator_id: t for t in Target.objects.filter(indicator__in=ids, year=year)}
-    reviewed = set(
-        MonthReview.objects.filter(
-            year=year, month=month, state=MonthReview.State.REVIEWED
-        ).values_list("office_id", flat=True)
-    )
+    if reviewed is None:
+        reviewed = set(
+            MonthReview.objects.filter(
+                year=year, month=month, state=MonthReview.State.REVIEWED
+            ).values_list("office_id", flat=True)
+        )
     rows = []
     for indicator in indicators:
         figure = by_key.get((indicator.pk, year))
@@ -381,7 +388,11 @@ def dashboard(
     readable = {o.pk: o for o in readable_offices(user)}
     indicators_qs = indicator_queryset(user, category, office).select_related(None)
     indicators = _with_office(list(indicators_qs), readable)
-    rows = indicator_rows(indicators, year, month, among=indicators_qs)
+    # The readable offices' review records, read once: for the rows' 未审核 mark and for
+    # 报送情况 below (the indicators are all of readable offices).
+    reviews = indicator_selectors.month_reviews(list(readable), year, month)
+    reviewed = {pk for pk, r in reviews.items() if r.state == MonthReview.State.REVIEWED}
+    rows = indicator_rows(indicators, year, month, among=indicators_qs, reviewed=reviewed)
 
     projects_qs = scope_to_offices(Project.objects.filter(is_active=True), user).filter(
         children__isnull=True
@@ -483,7 +494,9 @@ def dashboard(
             OfficeReportRow(
                 report, missing[report.office.pk] if missing[report.office.pk].count else None
             )
-            for report in indicator_selectors.office_reports(offices, year, month, today)
+            for report in indicator_selectors.office_reports(
+                offices, year, month, today, reviews=reviews
+            )
         ],
         open_items=list(items_qs.order_by("due_date")),
         today=today,

@@ -111,22 +111,35 @@ def report_rows(office: Office, year: int, month: int) -> list[ReportRow]:
     return rows
 
 
+def month_reviews(office_ids: list[int], year: int, month: int) -> dict[int, MonthReview]:
+    """The offices' review records for (year, month), by office, with who submitted and
+    reviewed them: one query."""
+    return {
+        r.office_id: r
+        for r in MonthReview.objects.filter(
+            office__in=office_ids, year=year, month=month
+        ).select_related("submitted_by", "reviewed_by")
+    }
+
+
 def office_reports(
-    offices: list[Office], year: int, month: int, today: date | None = None
+    offices: list[Office],
+    year: int,
+    month: int,
+    today: date | None = None,
+    *,
+    reviews: dict[int, MonthReview] | None = None,
 ) -> list[review.OfficeReport]:
     """报送情况: each office's report for (year, month), late and returned first.
 
-    Two queries whatever the number of offices: the review records, and the offices with a
-    figure or a project's or task's progress report that month.
+    Two queries whatever the number of offices: the review records (none when `reviews`,
+    month_reviews() of these offices or more, is given), and the offices with a figure or a
+    project's or task's progress report that month.
     """
     today = today or periods.today()
     ids = [office.pk for office in offices]
-    reviews = {
-        r.office_id: r
-        for r in MonthReview.objects.filter(office__in=ids, year=year, month=month).select_related(
-            "submitted_by", "reviewed_by"
-        )
-    }
+    if reviews is None:
+        reviews = month_reviews(ids, year, month)
     # The plans app's progress reports, named rather than imported (this app sits below it).
     progress = apps.get_model("plans", "ProgressReport").objects.filter(year=year, month=month)
     entered = set(
