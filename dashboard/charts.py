@@ -346,17 +346,13 @@ def _task_counts(
     tasks: list[TaskRow], sections: list[PlanSection]
 ) -> tuple[list[str], dict[TaskState, list[int]]]:
     labels = [f"（{_numeral(section.number)}）{section.title[:6]}" for section in sections]
-    counts = {
-        state: [
-            sum(
-                1
-                for row in tasks
-                if row.task.section_id == section.pk and row.progress.state == state
-            )
-            for section in sections
-        ]
-        for state in TASK_STATES
-    }
+    # One pass over the tasks (not one per section and state: 30,000 steps for 300 tasks).
+    index = {section.pk: n for n, section in enumerate(sections)}
+    counts = {state: [0] * len(sections) for state in TASK_STATES}
+    for row in tasks:
+        n = index.get(row.task.section_id)
+        if n is not None and row.progress.state in counts:
+            counts[row.progress.state][n] += 1
     return labels, counts
 
 
