@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import gc
+import html
 from collections.abc import Callable
 from functools import wraps
 
@@ -11,7 +12,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -157,18 +157,16 @@ def _index_page(request: HttpRequest) -> page_cache.Page:
         "chosen": chosen,
         # The indicator picker's options, each year-to-date indicator (written here: a template
         # loop over 300 options cost more than the rest of its panel).
-        "picker": format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (
-                    row.indicator.code,
-                    mark_safe(" selected") if row is chosen else "",
-                    row.indicator.name,
-                )
+        "picker": mark_safe(
+            "".join(
+                # As format_html would write each (Django's escape is html.escape of str), for
+                # a third of the time: 300 options, three escapes each.
+                f'<option value="{html.escape(str(row.indicator.code))}"'
+                f"{' selected' if row is chosen else ''}>"
+                f"{html.escape(str(row.indicator.name))}</option>"
                 for row in data.rows
                 if row.indicator.is_cumulative
-            ),
+            )
         ),
         # Each chart's facts as a table, for readers who cannot see the chart.
         "chart_tables": {
