@@ -7,6 +7,7 @@ page uses beyond sorting links and paging, which are written out here.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -14,8 +15,9 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from dashboard.selectors import IndicatorRow
@@ -25,6 +27,16 @@ from xiage.paging import MAX_PER_PAGE, bounded_int
 SORT_FIELD = "sort"
 PAGE_FIELD = "page"
 PER_PAGE_FIELD = "per_page"
+
+
+def _escaped(value: Any) -> str:
+    """conditional_escape's text without its lazy wrapper (a third of a cell's time): what
+    is marked safe as it is, anything else through html.escape, as Django's escape does."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
 
 
 def _number(value: Any, places: int = 2) -> str:
@@ -223,8 +235,11 @@ def indicator_table(rows: list[IndicatorRow], query: QueryDict, *, per_page: int
     cells = [
         (
             row,
-            format_html_join(
-                "", '<td class="{}">{}</td>', ((column.css, column.cell(row)) for column in COLUMNS)
+            mark_safe(
+                "".join(
+                    f'<td class="{_escaped(column.css)}">{_escaped(column.cell(row))}</td>'
+                    for column in COLUMNS
+                )
             ),
         )
         for row in page.object_list
