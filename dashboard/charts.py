@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
@@ -88,7 +88,8 @@ class ChartTable:
 
 def _html_text(value: object) -> str:
     """A value as a template prints it: localized, then escaped unless marked safe."""
-    return str(conditional_escape(value if isinstance(value, str) else localize(value)))
+    text: Any = value if isinstance(value, str) else localize(value)
+    return str(conditional_escape(text))
 
 
 def _figure(layout: dict) -> Figure:
