@@ -96,18 +96,9 @@ class StageTemplateAdmin(ScopedAdminMixin, admin.ModelAdmin):
 class StageInline(VersionedInlineMixin, ScopedAdminMixin, admin.TabularInline):
     model = Stage
     extra = 0
-    fields = [
-        "order",
-        "name",
-        "planned_date",
-        "actual_date",
-        "is_done",
-        "area_required_mu",
-        "area_done_mu",
-        "households_required",
-        "households_done",
-        "note",
-    ]
+    # What a person fills in for a stage is what puts it on record (services decide a change of
+    # template on the same list).
+    fields = ["order", "name", *services.STAGE_RECORD_FIELDS]
     readonly_fields = ["order", "name"]
     can_delete = False
 
