@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.urls import path
 from django.utils import timezone
@@ -82,8 +83,20 @@ class TaskAdmin(VersionedAdminMixin, OfficeScopedAdmin, ScopedHistoryAdmin):
         return obj.quantity_label or str(obj.get_kind_display())
 
 
+class StepFormSet(BaseInlineFormSet):
+    def get_unique_error_message(self, unique_check: Any) -> str:
+        # The fields by their names on the page (Django's message names them by code).
+        names = [
+            str(getattr(StageTemplateStep._meta.get_field(name), "verbose_name", name))
+            for name in unique_check
+            if name != self.fk.name
+        ]
+        return _("请修改%(fields)s的重复数据，同一模板中不能重复。") % {"fields": "、".join(names)}
+
+
 class StageTemplateStepInline(ScopedAdminMixin, admin.TabularInline):
     model = StageTemplateStep
+    formset = StepFormSet
     extra = 0
 
 
@@ -91,6 +104,20 @@ class StageTemplateStepInline(ScopedAdminMixin, admin.TabularInline):
 class StageTemplateAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "is_default"]
     inlines = [StageTemplateStepInline]
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is StageTemplateStep and change:
+            # Two steps swapping their orders (or a step taking a deleted one's) would meet the
+            # unique order half-way through the rows' saves.
+            services.template_steps_reorder(
+                form.instance,
+                [
+                    row.instance
+                    for row in formset.initial_forms
+                    if row in formset.deleted_forms or {"order", "key"} & set(row.changed_data)
+                ],
+            )
+        super().save_formset(request, form, formset, change)
 
 
 class StageInline(VersionedInlineMixin, ScopedAdminMixin, admin.TabularInline):
@@ -150,14 +177,23 @@ class ProjectAdmin(VersionedAdminMixin, OfficeScopedAdmin, ScopedHistoryAdmin):
                     parent.queryset = parent.queryset.exclude(pk=self.instance.pk)
 
             def clean_template(self) -> Any:
-                # A change of template replaces the stages: refused while one carries a record.
-                # Clearing it replaces nothing (the stages stay, the board lists them as they are).
+                # A change of template replaces the stages the new one lacks: refused while one
+                # of those carries a record. A project with stages keeps a template (the board
+                # draws each template's stages under its own headers).
                 template = self.cleaned_data.get("template")
                 changed = "template" in self.changed_data
-                if template is not None and self.instance.pk is not None and changed:
-                    refusal = services.template_change_refusal(self.instance)
-                    if refusal is not None:
-                        raise ValidationError(refusal, code="stages_on_record")
+                if self.instance.pk is None or not changed:
+                    return template
+                if template is None:
+                    if self.instance.stages.exists():
+                        raise ValidationError(
+                            _("项目已有阶段，不能不选阶段模板；如需更换，请选择另一个阶段模板。"),
+                            code="required",
+                        )
+                    return template
+                refusal = services.template_change_refusal(self.instance, template)
+                if refusal is not None:
+                    raise ValidationError(refusal, code="stages_on_record")
                 return template
 
         return ProjectForm

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -24,6 +24,7 @@ from plans.models import (
     Project,
     Stage,
     StageTemplate,
+    StageTemplateStep,
     SupervisionItem,
     Task,
 )
@@ -65,9 +66,9 @@ STAGE_RECORD_FIELDS = [
 ]
 
 
-def stages_on_record(project: Project) -> list[str]:
-    """The names of the project's stages that carry a record (dates, completion, quantities,
-    a note), in stage order."""
+def stages_on_record(project: Project) -> list[tuple[str, str]]:
+    """The (key, name) of the project's stages that carry a record (dates, completion,
+    quantities, a note), in stage order."""
     blank = Q()
     for name in STAGE_RECORD_FIELDS:
         if name == "is_done":
@@ -76,17 +77,19 @@ def stages_on_record(project: Project) -> list[str]:
             blank &= Q(note="")
         else:
             blank &= Q(**{f"{name}__isnull": True})
-    return list(project.stages.exclude(blank).order_by("order").values_list("name", flat=True))
+    return list(project.stages.exclude(blank).order_by("order").values_list("key", "name"))
 
 
-def template_change_refusal(project: Project) -> str | None:
-    """Why the project's stage template may not be changed now, or None if it may."""
-    names = stages_on_record(project)
+def template_change_refusal(project: Project, template: StageTemplate) -> str | None:
+    """Why the project may not move to `template` now, or None if it may: a stage that carries
+    a record and that the new template has no step for (by its code) would be lost."""
+    keys = set(template.steps.values_list("key", flat=True))
+    names = [name for key, name in stages_on_record(project) if key not in keys]
     if not names:
         return None
     return _(
-        "不能更换阶段模板：阶段“%(names)s”已填写计划/实际日期、完成情况或说明，更换模板会丢失这些记录。"
-        "如确需更换，请先在下方“项目阶段”中清空这些阶段的内容并保存，再更换模板。"
+        "不能更换阶段模板：阶段“%(names)s”已填写计划/实际日期、完成情况或说明，新模板中没有这些阶段，"
+        "更换会丢失这些记录。如确需更换，请先在下方“项目阶段”中清空这些阶段的内容并保存，再更换模板。"
     ) % {"names": "、".join(names)}
 
 
@@ -94,27 +97,54 @@ def template_change_refusal(project: Project) -> str | None:
 def project_template_change(
     *, project: Project, template: StageTemplate, user: User | None = None
 ) -> int:
-    """Put the project on another stage template: its stages are replaced by the template's,
-    all or none, each deletion and creation in the history. Refused (ValidationError on
-    `template`) while any current stage carries a record. Returns the stages created."""
-    list(project.stages.select_for_update())  # no stage is filled in while we replace them
-    refusal = template_change_refusal(project)
+    """Put the project on another stage template, all or none, each change in the history:
+    a stage whose code the template has is kept with its record (and takes the step's order
+    and name), the others are deleted, the template's missing steps are created. Refused
+    (ValidationError on `template`) while a stage to be deleted carries a record. Returns the
+    stages created."""
+    list(project.stages.select_for_update())  # no stage is filled in while we change them
+    refusal = template_change_refusal(project, template)
     if refusal is not None:
         raise ValidationError({"template": refusal}, code="stages_on_record")
     if project.template_id != template.pk:
         project.template = template
         project.save(update_fields=["template"])
+    steps = {step.key: step for step in template.steps.all()}
+    # Orders are unique per project: kept stages step aside first, so a reordering never meets
+    # itself half-way (the history shows each stage's order going from the old to the new).
+    project.stages.update(order=F("order") + STAGE_ORDER_ASIDE)
     for stage in project.stages.all():
         if user is not None:
             stage._history_user = user  # type: ignore[attr-defined]
-        stage.delete()  # one history row each (a bulk delete would leave none)
+        step = steps.pop(stage.key, None)
+        if step is None:
+            stage.order -= STAGE_ORDER_ASIDE  # its history row keeps the order it had
+            stage.delete()  # one history row each (a bulk delete would leave none)
+        else:
+            stage.order, stage.name = step.order, step.name
+            stage.save(update_fields=["order", "name"])
     stages = [
         Stage(project=project, order=step.order, key=step.key, name=step.name)
-        for step in template.steps.all()
+        for step in steps.values()
     ]
     bulk_create_with_history(stages, Stage, default_user=user)
     data_written(Stage)  # bulk writes send no model signals
     return len(stages)
+
+
+# Added to an order while rows are renumbered (orders are small; the field holds 32,767).
+STAGE_ORDER_ASIDE = 10_000
+
+
+def template_steps_reorder(template: StageTemplate, steps: Iterable[StageTemplateStep]) -> None:
+    """Before the template's steps are saved with new orders or codes (or deleted): step those
+    aside, so swapping two orders or codes does not meet the unique (template, order) or
+    (template, key) half-way through the saves."""
+    for step in steps:
+        if step.pk is not None:
+            StageTemplateStep.objects.filter(template=template, pk=step.pk).update(
+                order=F("order") + STAGE_ORDER_ASIDE, key=f"~{step.pk}"
+            )
 
 
 @transaction.atomic

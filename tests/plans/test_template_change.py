@@ -80,7 +80,8 @@ def test_a_project_with_a_stage_on_record_keeps_its_template_and_stages(
     assert page.status_code == 200  # the form again, not a redirect
     errors = page.html.select_one(".field-template .errorlist").get_text(strip=True)
     assert errors == (
-        "不能更换阶段模板：阶段“拆迁”已填写计划/实际日期、完成情况或说明，更换模板会丢失这些记录。"
+        "不能更换阶段模板：阶段“拆迁”已填写计划/实际日期、完成情况或说明，新模板中没有这些阶段，"
+        "更换会丢失这些记录。"
         "如确需更换，请先在下方“项目阶段”中清空这些阶段的内容并保存，再更换模板。"
     )
     assert "重建" not in page.text
@@ -125,16 +126,69 @@ def test_a_stage_filled_in_on_the_same_page_as_the_change_refuses_it(
     assert project_a.stages.get(key="demolition").planned_date is None
 
 
-def test_clearing_the_template_keeps_the_stages_and_their_records(
-    django_app, admin_user, project_a
-):
+def test_a_project_with_stages_keeps_a_template(django_app, admin_user, project_a):
+    """Clearing the template is refused: a project without one would draw its stages under no
+    template's headers on the board."""
     project_a.stages.filter(key="demolition").update(planned_date=date(2024, 6, 30))
+    default = project_a.template
     form = change_form(django_app, admin_user, project_a)
     form["template"].select("")
+    page = form.submit()
+
+    assert page.status_code == 200
+    errors = page.html.select_one(".field-template .errorlist").get_text(strip=True)
+    assert errors == "项目已有阶段，不能不选阶段模板；如需更换，请选择另一个阶段模板。"
+    project_a.refresh_from_db()
+    assert project_a.template == default
+    assert stage_names(project_a) == DEFAULT
+
+
+def test_a_template_with_the_same_stages_keeps_their_records(django_app, admin_user, project_a):
+    """A template that has every stage on record (by code) takes the project with its records:
+    here a copy of the default in another order, with one stage renamed and one more."""
+    project_a.stages.filter(key="demolition").update(planned_date=date(2024, 6, 30))
+    copy = StageTemplate.objects.create(name="标准流程（调整）")
+    steps = list(project_a.template.steps.order_by("-order"))
+    for order, step in enumerate(steps, start=1):
+        name = "房屋拆迁" if step.key == "demolition" else step.name
+        StageTemplateStep.objects.create(template=copy, order=order, key=step.key, name=name)
+    StageTemplateStep.objects.create(template=copy, order=8, key="audit", name="审计")
+    form = change_form(django_app, admin_user, project_a)
+    form["template"].select(str(copy.pk))
     page = form.submit().follow()
 
-    assert "重建" not in page.text
+    assert "已按新阶段模板“标准流程（调整）”重建1个阶段。" in page.text
     project_a.refresh_from_db()
-    assert project_a.template is None
-    assert stage_names(project_a) == DEFAULT
-    assert project_a.stages.get(key="demolition").planned_date == date(2024, 6, 30)
+    assert project_a.template == copy
+    assert stage_names(project_a) == [
+        *("房屋拆迁" if name == "拆迁" else name for name in reversed(DEFAULT)),
+        "审计",
+    ]
+    kept = project_a.stages.get(key="demolition")
+    assert (kept.name, kept.planned_date) == ("房屋拆迁", date(2024, 6, 30))
+    assert not Stage.history.filter(history_type="-", project_id=project_a.pk).exists()
+
+
+def test_two_steps_of_a_template_swap_their_orders(django_app, admin_user, project_a):
+    """The template's own page: two rows swapping 顺序 save (no unique clash half-way), and two
+    rows with one 顺序 are refused in Chinese, naming the field."""
+    template = project_a.template
+    url = f"/admin/plans/stagetemplate/{template.pk}/change/"
+    form = django_app.get(url, user=admin_user).forms["stagetemplate_form"]
+    first, second = form["steps-0-order"].value, form["steps-1-order"].value
+    form["steps-0-order"], form["steps-1-order"] = second, first
+    assert form.submit().status_code == 302
+    assert list(template.steps.order_by("order").values_list("name", flat=True))[:2] == [
+        DEFAULT[1],
+        DEFAULT[0],
+    ]
+
+    form = django_app.get(url, user=admin_user).forms["stagetemplate_form"]
+    form["steps-1-order"] = form["steps-0-order"].value
+    page = form.submit()
+    assert page.status_code == 200
+    assert "请修改顺序的重复数据，同一模板中不能重复。" in page.text
+    assert list(template.steps.order_by("order").values_list("name", flat=True))[:2] == [
+        DEFAULT[1],
+        DEFAULT[0],
+    ]
