@@ -308,6 +308,22 @@ class FigureRevisionAdmin(OfficeScopedAdmin):
     list_filter = ["action", "figure__indicator__office"]
     search_fields = ["figure__indicator__name", "reason"]
     list_select_related = ["figure__indicator", "changed_by"]
+    # The record's own page prints the numbers as the list and the figure's page do (29.74,
+    # a published 31.3), not as stored (29.7400, 31.30).
+    fields = [
+        "figure",
+        "changed_at",
+        "changed_by",
+        "action",
+        *(f"{name}_shown" for name in REVISION_NUMBERS),
+        "old_note",
+        "new_note",
+        "reason",
+    ]
+    old_value_shown = staticmethod(REVISION_COLUMNS["old_value"])
+    new_value_shown = staticmethod(REVISION_COLUMNS["new_value"])
+    old_growth_shown = staticmethod(REVISION_COLUMNS["old_growth"])
+    new_growth_shown = staticmethod(REVISION_COLUMNS["new_growth"])
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

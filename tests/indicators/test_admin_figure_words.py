@@ -74,3 +74,20 @@ def test_the_figure_list_prints_a_published_growth_as_published(django_app, lead
     assert growths == ["31.3", "17", "-"]  # the admin's mark for nothing
     values = [td.get_text(strip=True) for td in table.select("td.field-value_with_unit")]
     assert values == ["29.74 亿元", "26.10 亿元", "23.00 亿元"]
+
+
+def test_a_change_records_own_page_prints_numbers_as_published(django_app, admin_user, corrected):
+    revision = corrected.revisions.order_by("-changed_at", "-pk").first()
+    page = django_app.get(
+        f"/admin/indicators/figurerevision/{revision.pk}/change/", user=admin_user
+    )
+    shown = {
+        row.select_one("label").get_text(strip=True).rstrip(":："): row.select_one(
+            ".readonly"
+        ).get_text(strip=True)
+        for row in page.html.select(".form-row")
+        if row.select_one(".readonly")
+    }
+    assert (shown["原本期数"], shown["新本期数"]) == ("29.74", "29.80")
+    assert (shown["原同比增长（%）"], shown["新同比增长（%）"]) == ("31.3", "31.5")
+    assert "29.7400" not in page.text and "31.30" not in page.text
