@@ -214,6 +214,16 @@ def _back_to_the_migrated_rows() -> None:
         return
     call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
     connection.creation.deserialize_db_from_string(contents)
+    # flush restarted the id sequences and the rows came back with their ids: on PostgreSQL
+    # the next row made would take id 1 again (a duplicate key), so each sequence goes on
+    # from its table's highest id.
+    from django.apps import apps
+    from django.core.management.color import no_style
+
+    statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
 
 
 @pytest.hookimpl(hookwrapper=True)
