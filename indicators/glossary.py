@@ -16,6 +16,7 @@ format that follows the same rules, xiage.spreadsheets):
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext_lazy as _
@@ -168,3 +169,13 @@ TERMS: list[tuple[str, str]] = [
     ("未填报", "一项数据（指标数据、项目或任务的当月进展）没有填写"),
     ("未报送", "科室当月的数据没有报送审核"),
 ]
+
+
+def tone_of(value: str, *, good: Collection[str], bad: Collection[str]) -> str:
+    """'good', 'bad' or 'neutral' for a status value: a CSS hint printed beside the status's
+    words, never instead of them. Each status enum names its good and bad values once."""
+    if value in good:
+        return "good"
+    if value in bad:
+        return "bad"
+    return "neutral"

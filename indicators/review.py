@@ -259,16 +259,9 @@ class ReportState(models.TextChoices):
 
     @property
     def tone(self) -> str:
-        return REPORT_TONES[self]
+        return glossary.tone_of(self, good=(ReportState.REVIEWED,), bad=(ReportState.RETURNED,))
 
 
-REPORT_TONES: dict[str, str] = {
-    ReportState.NOT_STARTED: "neutral",
-    ReportState.DRAFT: "neutral",
-    ReportState.SUBMITTED: "neutral",
-    ReportState.RETURNED: "bad",
-    ReportState.REVIEWED: "good",
-}
 # Once submitted, an office's month is frozen: nothing of it changes until it is returned,
 # withdrawn or (after review) reopened by an admin.
 FROZEN_REPORT_STATES = FROZEN_STATES
@@ -304,7 +297,7 @@ class OfficeReport:
     def tone(self) -> str:
         if self.days_overdue and self.state not in FROZEN_REPORT_STATES:
             return "bad"
-        return REPORT_TONES[self.state]
+        return self.state.tone
 
     @property
     def is_late(self) -> bool:

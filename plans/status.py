@@ -56,11 +56,7 @@ BAD = frozenset({Status.BEHIND, Status.BELOW, Status.NOT_MET})
 
 def tone(status: Status) -> str:
     """'good', 'bad' or 'neutral': a CSS hint beside the words, never instead of them."""
-    if status in GOOD:
-        return "good"
-    if status in BAD:
-        return "bad"
-    return "neutral"
+    return words.tone_of(status, good=GOOD, bad=BAD)
 
 
 class TaskState(models.TextChoices):
@@ -74,9 +70,8 @@ class TaskState(models.TextChoices):
 
     @property
     def tone(self) -> str:
-        if self in (TaskState.DONE, TaskState.AHEAD, TaskState.ON_PACE):
-            return "good"
-        return "bad" if self == TaskState.BEHIND else "neutral"
+        good = (TaskState.DONE, TaskState.AHEAD, TaskState.ON_PACE)
+        return words.tone_of(self, good=good, bad=(TaskState.BEHIND,))
 
 
 class StageState(models.TextChoices):
@@ -89,7 +84,7 @@ class StageState(models.TextChoices):
 
     @property
     def tone(self) -> str:
-        return {"done": "good", "overdue": "bad"}.get(self.value, "neutral")
+        return words.tone_of(self, good=(StageState.DONE,), bad=(StageState.OVERDUE,))
 
 
 class ItemState(models.TextChoices):
@@ -101,7 +96,7 @@ class ItemState(models.TextChoices):
 
     @property
     def tone(self) -> str:
-        return {"overdue": "bad", "resolved": "good"}.get(self.value, "neutral")
+        return words.tone_of(self, good=(ItemState.RESOLVED,), bad=(ItemState.OVERDUE,))
 
 
 @dataclass(frozen=True)
