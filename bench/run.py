@@ -98,7 +98,7 @@ def build(scale: Scale, last_year: int, last_month: int, years: int) -> dict:
     from accounts.models import Office
     from accounts.roles import Role
     from accounts.services import user_create
-    from indicators.models import Figure, Indicator, Place
+    from indicators.models import Figure, Indicator, Place, Unit
     from plans.models import PlanSection, ProgressReport, Project, Stage, Task
     from plans.services import default_template
 
@@ -114,7 +114,7 @@ def build(scale: Scale, last_year: int, last_month: int, years: int) -> dict:
                 code=f"bench_{i:04d}",
                 name=f"测试指标{i:04d}",
                 category="industry",
-                unit="wan_yuan",
+                unit=Unit.objects.get(code="wan_yuan"),
                 decimals=2,
                 kind="ytd",
                 office=offices[i % len(offices)] if i >= scale.form_rows else offices[0],
@@ -168,7 +168,7 @@ def build(scale: Scale, last_year: int, last_month: int, years: int) -> dict:
                 text="测试",
                 kind="quantity",
                 quantity=100,
-                unit="item",
+                unit=Unit.objects.get(code="item"),
                 deadline=date(last_year, 12, 31),
                 office=offices[i % len(offices)],
                 order=i,
@@ -408,7 +408,7 @@ def import_and_export(scale: Scale, last_year: int, last_month: int) -> dict:
 
     from accounts.models import Office, User
     from indicators import excel
-    from indicators.models import Indicator, Place
+    from indicators.models import Indicator, Place, Unit
     from indicators.services import FigureEntry, figures_save
 
     office, _created = Office.objects.get_or_create(
@@ -421,7 +421,7 @@ def import_and_export(scale: Scale, last_year: int, last_month: int) -> dict:
                 code=f"bench_imp_{i:05d}",
                 name=f"导入指标{i:05d}",
                 category="industry",
-                unit="wan_yuan",
+                unit=Unit.objects.get(code="wan_yuan"),
                 decimals=2,
                 office=office,
                 order=i,

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from indicators import metrics, periods, review
-from indicators.models import Figure, FigureRevision, Indicator, Kind, MonthReview, Place, Unit
+from indicators.models import Figure, FigureRevision, Indicator, Kind, MonthReview, Place
 from xiage.signals import data_written
 
 DEMO_SEED = 20240101
@@ -74,7 +74,7 @@ def demo_figures_load(until: tuple[int, int] | None = None) -> int:
                 # A cumulative figure builds up over the year; others hover around the level.
                 share = metrics.time_share(month) if indicator.kind == Kind.YTD else Decimal(1)
                 raw = level * share * noise
-                if indicator.unit in Unit.bounded_0_100():
+                if indicator.is_ratio:
                     raw = min(raw, Decimal(100))
                 if indicator.lower_is_better and base_figure.value == 0:
                     raw = Decimal(0)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from accounts import permissions
 from accounts.models import Office, User
 from indicators import metrics, periods
-from indicators.models import Figure, Indicator, Unit
+from indicators.models import Figure, Indicator
 from indicators.selectors import ReportRow
 from indicators.services import FigureEntry
 from xiage.versioning import VersionField
@@ -59,7 +59,7 @@ def check_value(indicator: Indicator, value: Decimal) -> None:
         else:
             message = _("最多保留%(n)d位小数。") % {"n": indicator.decimals}
         raise ValidationError(message, code="too_many_decimals")
-    if indicator.unit in Unit.bounded_0_100() and not 0 <= value <= 100:
+    if indicator.is_ratio and not 0 <= value <= 100:
         raise ValidationError(_("比率应在0到100之间。"), code="rate_out_of_range")
 
 

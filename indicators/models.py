@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Office
-from indicators import periods
+from indicators import periods, units
 
 
 class Category(models.TextChoices):
@@ -28,44 +29,122 @@ class Category(models.TextChoices):
     PARTY = "party", _("党建")
 
 
-class Unit(models.TextChoices):
-    YI_YUAN = "yi_yuan", _("亿元")
-    WAN_YUAN = "wan_yuan", _("万元")
-    PERCENT = "percent", "%"
-    MU = "mu", _("亩")
-    PARCEL = "parcel", _("宗")
-    FIRM = "firm", _("家")
-    ITEM = "item", _("个")
-    PERSON_TIME = "person_time", _("人次")
-    PERSON = "person", _("人")
-    CASE = "case", _("件")
-    KG_PER_MU = "kg_per_mu", _("公斤/亩")
-    SQM = "sqm", _("平方米")
-    HOUSEHOLD = "household", _("户")
-    SESSION = "session", _("场次")
-    TIMES = "times", _("次")
-    BATCH = "batch", _("批次")
-    ENTRY = "entry", _("条")
-    COPY = "copy", _("份")
-    ROOM = "room", _("间")
-    WAN_SQM = "wan_sqm", _("万平方米")
-    WAN_PIECE = "wan_piece", _("万把")
-    FIRM_TIME = "firm_time", _("家次")
-    SITE = "site", _("处")
-    PLOT = "plot", _("块")
-    ARTICLE = "article", _("篇")
-    INCIDENT = "incident", _("起")
+class Dimension(models.TextChoices):
+    """What a unit measures. Units of one dimension convert by their factors; counts do not
+    convert into one another (家 is not 个)."""
+
+    MONEY = "money", _("货币")
+    AREA = "area", _("面积")
+    LENGTH = "length", _("长度")
+    MASS = "mass", _("质量")
+    COUNT = "count", _("计数")
+    RATIO = "ratio", _("比率")
+    OTHER = "other", _("其他")
 
     @classmethod
-    def bounded_0_100(cls) -> frozenset[str]:
-        """Units whose values are shares of a whole and so lie between 0 and 100."""
-        return frozenset({cls.PERCENT})
+    def convertible(cls) -> frozenset[str]:
+        """Dimensions whose units convert into one another by factor."""
+        return frozenset({cls.MONEY, cls.AREA, cls.LENGTH, cls.MASS})
+
+
+class Unit(models.Model):
+    """A unit of measure, as data: admins add units; indicators and tasks refer to one.
+
+    `factor` is how many of the dimension's base unit one of this unit is (元 for money,
+    平方米 for area, 米 for length, 公斤 for mass): 亿元 100000000, 亩 666.6666666667.
+    Name, dimension and factor are fixed once an indicator or task uses the unit (the stored
+    numbers are in it), so every process may keep the table in memory (indicators/units.py).
+    """
+
+    code = models.SlugField(
+        _("代码"),
+        max_length=32,
+        unique=True,
+        blank=True,
+        allow_unicode=True,
+        help_text=_("可留空，系统按名称的拼音生成。"),
+    )
+    name = models.CharField(_("名称"), max_length=16, unique=True)
+    dimension = models.CharField(_("量纲"), max_length=8, choices=Dimension.choices)
+    factor = models.DecimalField(
+        _("换算系数"),
+        max_digits=24,
+        decimal_places=10,
+        default=Decimal(1),
+        help_text=_(
+            "1个该单位等于多少个基本单位（货币：元；面积：平方米；长度：米；质量：公斤）。"
+            "计数、比率和其他单位填1。"
+        ),
+    )
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("计量单位")
+        verbose_name_plural = _("计量单位")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(factor__gt=0),
+                name="unit_factor_positive",
+                violation_error_message=_("换算系数应大于0。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.code:
+            self.code = code_from_name(self.name, Unit, max_length=32)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_ratio(self) -> bool:
+        """A share of a whole (%): its values lie between 0 and 100 and change in 个百分点."""
+        return self.dimension == Dimension.RATIO
+
+
+def code_from_name(name: str, model: type[models.Model], *, max_length: int) -> str:
+    """A free code made from a name's pinyin: '规上工业产值' → 'gui_shang_gong_ye_chan_zhi',
+    with _2, _3 … when taken. For rows an admin adds without typing a code."""
+    from django.utils.text import slugify
+    from pypinyin import lazy_pinyin
+
+    base = slugify("_".join(lazy_pinyin(name)).replace("-", "_"), allow_unicode=True)
+    base = (base.replace("-", "_") or "x")[: max_length - 4]
+    code, n = base, 1
+    while model._default_manager.filter(code=code).exists():  # type: ignore[attr-defined]
+        n += 1
+        code = f"{base}_{n}"
+    return code
 
 
 class Kind(models.TextChoices):
     YTD = "ytd", _("年初至今累计")
     MONTHLY = "monthly", _("当月数")
     STOCK = "stock", _("时点数/比率")
+
+
+class Frequency(models.TextChoices):
+    """How often an indicator is reported, as DHIS2's period types: the months it owes a
+    figure (1-2月 is reported together, so a monthly indicator owes no January)."""
+
+    MONTHLY = "monthly", _("月报")
+    QUARTERLY = "quarterly", _("季报")
+    HALF_YEARLY = "half_yearly", _("半年报")
+    YEARLY = "yearly", _("年报")
+
+    @property
+    def months(self) -> tuple[int, ...]:
+        return _FREQUENCY_MONTHS[self.value]
+
+
+_FREQUENCY_MONTHS: dict[str, tuple[int, ...]] = {
+    "monthly": tuple(range(2, 13)),
+    "quarterly": (3, 6, 9, 12),
+    "half_yearly": (6, 12),
+    "yearly": (12,),
+}
 
 
 class Direction(models.TextChoices):
@@ -99,14 +178,30 @@ class IndicatorQuerySet(models.QuerySet["Indicator"]):
 
 
 class Indicator(models.Model):
-    code = models.SlugField(_("代码"), max_length=64, unique=True)
+    code = models.SlugField(
+        _("代码"),
+        max_length=64,
+        unique=True,
+        blank=True,
+        allow_unicode=True,
+        help_text=_("可填中文，也可留空（系统按名称的拼音生成）。"),
+    )
     name = models.CharField(_("名称"), max_length=64)
     category = models.CharField(_("类别"), max_length=16, choices=Category.choices)
-    unit = models.CharField(_("单位"), max_length=16, choices=Unit.choices)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="indicators"
+    )
     decimals = models.PositiveSmallIntegerField(_("小数位数"), default=2)
     kind = models.CharField(_("统计类型"), max_length=8, choices=Kind.choices, default=Kind.YTD)
     direction = models.CharField(
         _("方向"), max_length=8, choices=Direction.choices, default=Direction.HIGHER
+    )
+    frequency = models.CharField(
+        _("报送频率"),
+        max_length=12,
+        choices=Frequency.choices,
+        default=Frequency.MONTHLY,
+        help_text=_("月报：2-12月（1-2月合并报送）；季报：3、6、9、12月；半年报：6、12月；年报：12月。"),
     )
     definition = models.TextField(_("口径说明"), blank=True)
     office = models.ForeignKey(
@@ -141,6 +236,11 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return f"{self.name}（{self.unit_label}）"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.code:
+            self.code = code_from_name(self.name, Indicator, max_length=64)
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         if self.pk is None:
             return
@@ -159,13 +259,28 @@ class Indicator(models.Model):
         return self.direction == Direction.LOWER
 
     @property
+    def unit_info(self) -> units.UnitInfo:
+        """The unit, from the in-memory table (pages ask for hundreds of indicators' units),
+        or from the Unit object this instance was given."""
+        field = Indicator._meta.get_field("unit")
+        if field.is_cached(self):  # type: ignore[union-attr]
+            unit = field.get_cached_value(self)  # type: ignore[union-attr]
+            return units.UnitInfo(unit.pk, unit.code, unit.name, unit.dimension, unit.factor)
+        return units.get(self.unit_id)
+
+    @property
     def unit_label(self) -> str:
-        # Not get_unit_display(): it rebuilds the whole choices map on every call, and forms
-        # and pages ask for the unit of hundreds of indicators.
-        try:
-            return str(Unit(self.unit).label)
-        except ValueError:
-            return self.unit
+        return self.unit_info.name
+
+    @property
+    def is_ratio(self) -> bool:
+        """Values are shares (%): bounded 0-100, changes in 个百分点."""
+        return self.unit_info.is_ratio
+
+    @property
+    def reporting_months(self) -> tuple[int, ...]:
+        """The months of a year this indicator owes a figure (see Frequency)."""
+        return Frequency(self.frequency).months
 
 
 class Figure(models.Model):
@@ -191,6 +306,11 @@ class Figure(models.Model):
         null=True,
         blank=True,
         help_text=_("统计部门公布的同口径同比增长；未公布则留空，系统按上年同期数计算。"),
+    )
+    growth_unpublished = models.BooleanField(
+        _("同比未公布"),
+        default=False,
+        help_text=_("填报时写明统计部门未公布同比（“—”“/”“无”）。"),
     )
     reported_completion_rate = models.DecimalField(
         _("公布的完成率（%）"), max_digits=9, decimal_places=2, null=True, blank=True

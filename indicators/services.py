@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from accounts.models import Office, User
 from indicators import periods
-from indicators.models import Category, Figure, FigureRevision, Indicator, Place
+from indicators.models import Category, Figure, FigureRevision, Indicator, Place, Unit
 from xiage.signals import data_written
 
 KEY_CATEGORIES = (Category.INDUSTRY, Category.INVESTMENT, Category.CONSUMPTION)
@@ -317,7 +317,7 @@ def catalogue_seed(*, indicators: Iterable[dict]) -> int:
             code=spec["code"],
             name=spec["name"],
             category=spec["category"],
-            unit=spec["unit"],
+            unit=Unit.objects.get(code=spec["unit"]),
             decimals=spec["decimals"],
             kind=spec["kind"],
             direction=spec["direction"],

@@ -12,7 +12,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from indicators import metrics, periods
+from indicators import metrics, periods, units
 from indicators.models import Category, Figure, Indicator, Kind
 from plans.models import ProgressReport, Project, ProjectYearPlan, Stage, Target, Task
 from xiage.signals import data_written
@@ -32,7 +32,7 @@ def _quantity(task: Task, share: Decimal) -> Decimal | None:
     """Counts of firms or workshops are whole; areas keep two decimals."""
     if not task.quantity:
         return None
-    places = Decimal("0.01") if task.unit in ("mu", "wan_sqm", "sqm") else Decimal(1)
+    places = Decimal("0.01") if task.unit_id and units.get(task.unit_id).dimension == "area" else Decimal(1)
     return (task.quantity * share).quantize(places, rounding=ROUND_DOWN)
 
 

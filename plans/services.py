@@ -16,7 +16,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from accounts import permissions
 from accounts.models import Office, User
-from indicators.models import Indicator, Place
+from indicators.models import Indicator, Place, Unit
 from indicators.review import ensure_open
 from plans.models import (
     PlanSection,
@@ -413,7 +413,7 @@ def plan_seed(*, year: int, sections: Iterable[tuple[int, str]], tasks: Iterable
             text=spec["text"],
             kind=spec["kind"],
             quantity=Decimal(spec["quantity"]) if spec["quantity"] else None,
-            unit=spec["unit"] or "",
+            unit=Unit.objects.get(code=spec["unit"]) if spec["unit"] else None,
             at_least=spec["at_least"],
             deadline=date(year, 12, 31),
             office=offices[spec["office"]],

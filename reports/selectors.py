@@ -106,7 +106,7 @@ class TaskDelay:
             return _("完成%(done)s/%(total)s%(unit)s（%(rate)s%%），序时应完成%(expected)s%%") % {
                 "done": words.number(report.quantity_done),
                 "total": words.number(task.quantity),
-                "unit": task.get_unit_display(),
+                "unit": task.unit_label,
                 "rate": glossary.two_places(progress.rate),
                 "expected": expected,
             }

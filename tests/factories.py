@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import factory
 from django.contrib.auth.models import Group
 
@@ -45,6 +47,20 @@ class PlaceFactory(factory.django.DjangoModelFactory):
     level = "town"
 
 
+def unit(code: str | None) -> Any:
+    """The unit row with this code ('yi_yuan', 'mu', …); None for None or ''."""
+    from indicators.models import Unit
+
+    return Unit.objects.get(code=code) if code else None
+
+
+def _units_by_code(kwargs: dict) -> dict:
+    """Let tests name a unit by its code, as they did when units were a fixed list."""
+    if isinstance(kwargs.get("unit"), str):
+        kwargs["unit"] = unit(kwargs["unit"])
+    return kwargs
+
+
 class IndicatorFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "indicators.Indicator"
@@ -58,6 +74,10 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
     kind = "ytd"
     direction = "higher"
     office = factory.SubFactory(OfficeFactory)
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs: Any) -> dict:
+        return _units_by_code(kwargs)
 
     @factory.post_generation
     def places(self, create: bool, extracted: list | None, **kwargs: object) -> None:
@@ -97,6 +117,11 @@ class TaskFactory(factory.django.DjangoModelFactory):
     kind = "quantity"
     quantity = 1300
     unit = "mu"
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs: Any) -> dict:
+        return _units_by_code(kwargs)
+
     deadline = factory.LazyAttribute(lambda o: __import__("datetime").date(o.section.year, 12, 31))
     office = factory.SubFactory(OfficeFactory)
 

@@ -76,6 +76,7 @@ from tests.factories import (
     PlaceFactory,
     TaskFactory,
     UserFactory,
+    unit,
 )
 
 pytestmark = [
@@ -276,7 +277,7 @@ def memory_rows(draw: st.DrawFn) -> ReportRow:
         code="hostile",
         name='<script>alert("x")</script>指标',
         category="industry",
-        unit=draw(st.sampled_from(["yi_yuan", "percent", "firm", "mu"])),
+        unit=unit(draw(st.sampled_from(["yi_yuan", "percent", "firm", "mu"]))),
         decimals=draw(st.integers(0, 4)),
         kind=draw(st.sampled_from(["ytd", "monthly", "stock"])),
         direction=draw(st.sampled_from(["higher", "lower"])),
@@ -324,7 +325,7 @@ def test_a_report_row_cleans_to_valid_numbers_or_refuses_in_chinese(
         else:
             assert fits(number, 20, 4)  # Figure.value
             assert -number.as_tuple().exponent <= row.indicator.decimals
-            if row.indicator.unit == "percent":
+            if row.indicator.is_ratio:
                 assert 0 <= number <= 100
         if rate is not None:
             assert fits(rate, 9, 2) and rate >= -100  # Figure.growth

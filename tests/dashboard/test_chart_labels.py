@@ -14,7 +14,7 @@ from decimal import Decimal as D
 
 from dashboard import charts
 from dashboard.selectors import IndicatorRow, ProjectRow, StageCell, TaskRow
-from indicators.models import Figure, Indicator
+from indicators.models import Figure, Indicator, Unit
 from plans.models import PlanSection, Project, Stage, Target, Task
 from plans.status import StageState, TaskProgress, TaskState
 
@@ -37,7 +37,7 @@ def strings_in(value: object) -> Iterator[str]:
 
 
 def figures() -> dict[str, charts.Figure]:
-    indicator = Indicator(code="output", name=INDICATOR, unit="yi_yuan", decimals=2)
+    indicator = Indicator(code="output", name=INDICATOR, unit=Unit(code="yi_yuan", name="亿元", dimension="money"), decimals=2)
     figure = Figure(indicator=indicator, year=2024, month=9, value=D("29.74"), growth=D("31.3"))
     row = IndicatorRow(
         indicator=indicator,

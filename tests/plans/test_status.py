@@ -13,7 +13,7 @@ from plans.status import StageState, Status, TaskState, target_progress
 
 
 def indicator(kind: str = "ytd", direction: str = "higher") -> Indicator:
-    return Indicator(name="测试", kind=kind, direction=direction, unit="yi_yuan", decimals=2)
+    return Indicator(name="测试", kind=kind, direction=direction, decimals=2)
 
 
 def progress(ind=None, **kwargs):

@@ -356,7 +356,7 @@ def test_control_characters_in_names_and_problems_do_not_break_the_docx(
     assert leader_client.get(URL, {"period": "2024-09"}).status_code == 200
 
 
-@pytest.mark.skipif(not shutil.which("libreoffice"), reason="LibreOffice is not installed")
+@pytest.mark.skipif(not shutil.which("lowriter"), reason="LibreOffice Writer is not installed")
 def test_libreoffice_renders_the_docx_on_one_to_three_pages(leader_client, plan_data, tmp_path):
     response = leader_client.get(URL, {"period": "2024-09", "format": "docx"})
     source = tmp_path / "briefing.docx"
