@@ -309,8 +309,12 @@ def import_figures(request: SignedInRequest) -> HttpResponse:
         return _refused(request, context, exc.errors)
     refusal = frozen_refusal(preview.office.pk, preview.year, preview.month)
     if refusal:
+        # The rows are shown, so that the clerk sees what the file would change, and the
+        # month's state instead of a confirm button; nothing waits for confirming.
         _record_import(request, preview.subject, filename, refusal, refused=True)
-        return _refused(request, context, [refusal])
+        request.session.pop(IMPORT_SESSION_KEY, None)
+        context.update(preview=preview, filename=filename, frozen=refusal)
+        return TemplateResponse(request, IMPORT_TEMPLATE, context)
     if preview.errors:
         problem = _("%(count)d处错误，不能确认") % {"count": len(preview.errors)}
         _record_import(request, preview.subject, filename, problem, refused=True)
@@ -338,6 +342,10 @@ def _import_confirm(request: SignedInRequest, context: dict) -> HttpResponse:
         return _refused(request, context, [refusal])
     year, month, filename = pending["year"], pending["month"], pending["filename"]
     subject = f"{office.name} {periods.period_label(year, month)}"
+    refusal = frozen_refusal(office.pk, year, month)  # submitted or reviewed since the preview
+    if refusal:
+        _record_import(request, subject, filename, refusal, refused=True)
+        return _refused(request, context, [refusal])
     try:
         preview = excel.build_preview(office, year, month, pending["raw"])
     except excel.ImportRefused as exc:
