@@ -19,6 +19,7 @@ from indicators.models import (
     FigureRevision,
     Indicator,
     Place,
+    Unit,
 )
 from xiage.versioning import ChangesSince, VersionedAdminMixin
 
@@ -28,6 +29,24 @@ class PlaceAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "level", "order"]
     list_filter = ["level"]
     search_fields = ["name"]
+
+
+@admin.register(Unit)
+class UnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """The unit table. A unit in use keeps its name, dimension and factor: the numbers stored
+    in it, and every process's copy of the table (indicators/units.py), depend on them."""
+
+    list_display = ["name", "code", "dimension", "factor", "order"]
+    list_filter = ["dimension"]
+    search_fields = ["name", "code"]
+    fields = ["name", "code", "dimension", "factor", "order"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Unit | None = None) -> list:
+        if obj is not None and (obj.indicators.exists() or obj.tasks.exists()):
+            return ["name", "code", "dimension", "factor"]
+        if obj is not None:
+            return ["code"]
+        return []
 
 
 @admin.register(Indicator)

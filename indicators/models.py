@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from pypinyin import lazy_pinyin
 
 from accounts.models import Office
 from indicators import periods, units
@@ -47,6 +50,15 @@ class Dimension(models.TextChoices):
         return frozenset({cls.MONEY, cls.AREA, cls.LENGTH, cls.MASS})
 
 
+# An indicator's code is part of its address (/indicators/<code>/): letters of any script,
+# digits, _ and -, nothing that needs escaping.
+CODE_VALIDATOR = RegexValidator(
+    r"^[-\w]+\Z",
+    message=_("代码只能由汉字、字母、数字、下划线（_）或连字符（-）组成，不能有空格或标点。"),
+    code="invalid_code",
+)
+
+
 class Unit(models.Model):
     """A unit of measure, as data: admins add units; indicators and tasks refer to one.
 
@@ -56,15 +68,20 @@ class Unit(models.Model):
     numbers are in it), so every process may keep the table in memory (indicators/units.py).
     """
 
-    code = models.SlugField(
+    code = models.CharField(
         _("代码"),
         max_length=32,
         unique=True,
         blank=True,
-        allow_unicode=True,
+        validators=[CODE_VALIDATOR],
         help_text=_("可留空，系统按名称的拼音生成。"),
     )
-    name = models.CharField(_("名称"), max_length=16, unique=True)
+    name = models.CharField(
+        _("名称"),
+        max_length=16,
+        unique=True,
+        error_messages={"unique": _("已有同名的计量单位。")},
+    )
     dimension = models.CharField(_("量纲"), max_length=8, choices=Dimension.choices)
     factor = models.DecimalField(
         _("换算系数"),
@@ -107,13 +124,10 @@ class Unit(models.Model):
 def code_from_name(name: str, model: type[models.Model], *, max_length: int) -> str:
     """A free code made from a name's pinyin: '规上工业产值' → 'gui_shang_gong_ye_chan_zhi',
     with _2, _3 … when taken. For rows an admin adds without typing a code."""
-    from django.utils.text import slugify
-    from pypinyin import lazy_pinyin
-
     base = slugify("_".join(lazy_pinyin(name)).replace("-", "_"), allow_unicode=True)
     base = (base.replace("-", "_") or "x")[: max_length - 4]
     code, n = base, 1
-    while model._default_manager.filter(code=code).exists():  # type: ignore[attr-defined]
+    while model._default_manager.filter(code=code).exists():
         n += 1
         code = f"{base}_{n}"
     return code
@@ -178,13 +192,14 @@ class IndicatorQuerySet(models.QuerySet["Indicator"]):
 
 
 class Indicator(models.Model):
-    code = models.SlugField(
+    code = models.CharField(
         _("代码"),
         max_length=64,
         unique=True,
         blank=True,
-        allow_unicode=True,
+        validators=[CODE_VALIDATOR],
         help_text=_("可填中文，也可留空（系统按名称的拼音生成）。"),
+        error_messages={"unique": _("已有指标使用这个代码，请换一个。")},
     )
     name = models.CharField(_("名称"), max_length=64)
     category = models.CharField(_("类别"), max_length=16, choices=Category.choices)
@@ -201,7 +216,9 @@ class Indicator(models.Model):
         max_length=12,
         choices=Frequency.choices,
         default=Frequency.MONTHLY,
-        help_text=_("月报：2-12月（1-2月合并报送）；季报：3、6、9、12月；半年报：6、12月；年报：12月。"),
+        help_text=_(
+            "月报：2-12月（1-2月合并报送）；季报：3、6、9、12月；半年报：6、12月；年报：12月。"
+        ),
     )
     definition = models.TextField(_("口径说明"), blank=True)
     office = models.ForeignKey(
@@ -263,8 +280,8 @@ class Indicator(models.Model):
         """The unit, from the in-memory table (pages ask for hundreds of indicators' units),
         or from the Unit object this instance was given."""
         field = Indicator._meta.get_field("unit")
-        if field.is_cached(self):  # type: ignore[union-attr]
-            unit = field.get_cached_value(self)  # type: ignore[union-attr]
+        if field.is_cached(self):
+            unit = cast(Unit, field.get_cached_value(self))
             return units.UnitInfo(unit.pk, unit.code, unit.name, unit.dimension, unit.factor)
         return units.get(self.unit_id)
 

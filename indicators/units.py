@@ -44,8 +44,7 @@ def _load() -> None:
     from indicators.models import Unit
 
     rows = [
-        UnitInfo(u.pk, u.code, u.name, u.dimension, u.factor)
-        for u in Unit.objects.order_by("pk")
+        UnitInfo(u.pk, u.code, u.name, u.dimension, u.factor) for u in Unit.objects.order_by("pk")
     ]
     with _lock:
         _by_pk.clear()

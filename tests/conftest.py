@@ -155,8 +155,8 @@ def admin_client_role(client, admin_user):
 
 def restore_migration_rows() -> None:
     """Rows the data migrations made (role groups with their permissions, the default stage
-    template, the data stamp), made again where missing: a transactional test's flush removes
-    them, and the tests after it in the same database may need them."""
+    template, the data stamp, the unit table), made again where missing: a transactional
+    test's flush removes them, and the tests after it in the same database may need them."""
     from importlib import import_module
 
     from django.apps import apps
@@ -165,6 +165,7 @@ def restore_migration_rows() -> None:
     from accounts.roles import Role, sync_role_permissions
 
     for module, function in (
+        ("indicators.migrations.0009_units_frequency_codes", "create_units"),
         ("plans.migrations.0002_default_stage_template", "create_default_template"),
         ("dashboard.migrations.0001_initial", "create_stamp"),
     ):

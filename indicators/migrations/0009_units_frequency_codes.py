@@ -7,6 +7,7 @@ foreign key points at the unit row with that code.
 
 from decimal import Decimal
 
+import django.core.validators
 import django.db.models.deletion
 from django.db import migrations, models
 
@@ -94,8 +95,8 @@ class Migration(migrations.Migration):
             name="Unit",
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("code", models.SlugField(allow_unicode=True, blank=True, help_text="可留空，系统按名称的拼音生成。", max_length=32, unique=True, verbose_name="代码")),
-                ("name", models.CharField(max_length=16, unique=True, verbose_name="名称")),
+                ("code", models.CharField(blank=True, help_text="可留空，系统按名称的拼音生成。", max_length=32, unique=True, validators=[django.core.validators.RegexValidator("^[-\\w]+\\Z", code="invalid_code", message="代码只能由汉字、字母、数字、下划线（_）或连字符（-）组成，不能有空格或标点。")], verbose_name="代码")),
+                ("name", models.CharField(error_messages={"unique": "已有同名的计量单位。"}, max_length=16, unique=True, verbose_name="名称")),
                 ("dimension", models.CharField(choices=[("money", "货币"), ("area", "面积"), ("length", "长度"), ("mass", "质量"), ("count", "计数"), ("ratio", "比率"), ("other", "其他")], max_length=8, verbose_name="量纲")),
                 ("factor", models.DecimalField(decimal_places=10, default=Decimal("1"), help_text="1个该单位等于多少个基本单位（货币：元；面积：平方米；长度：米；质量：公斤）。计数、比率和其他单位填1。", max_digits=24, verbose_name="换算系数")),
                 ("order", models.PositiveSmallIntegerField(default=0, verbose_name="排序")),
@@ -134,7 +135,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="indicator",
             name="code",
-            field=models.SlugField(allow_unicode=True, blank=True, help_text="可填中文，也可留空（系统按名称的拼音生成）。", max_length=64, unique=True, verbose_name="代码"),
+            field=models.CharField(blank=True, error_messages={"unique": "已有指标使用这个代码，请换一个。"}, help_text="可填中文，也可留空（系统按名称的拼音生成）。", max_length=64, unique=True, validators=[django.core.validators.RegexValidator("^[-\\w]+\\Z", code="invalid_code", message="代码只能由汉字、字母、数字、下划线（_）或连字符（-）组成，不能有空格或标点。")], verbose_name="代码"),
         ),
         migrations.AddField(
             model_name="figure",
