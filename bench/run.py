@@ -2,9 +2,12 @@
 write BENCHMARKS.md. Everything runs on this machine (loopback only).
 
     python bench/run.py [--scale full|smoke] [--out BENCHMARKS.md]
+    python bench/run.py --only uploads
 
 full: 300 indicators, the town and 31 villages, 10 years of monthly figures, 200 projects with
 stages and monthly reports, 300 tasks. smoke: a tiny dataset and short runs, for CI.
+--only uploads: the upload previews alone (the import page, every cell shape and hostile
+file), on the smoke dataset, printed and not written (a minute or so).
 """
 
 from __future__ import annotations
@@ -561,6 +564,121 @@ def hostile_reads(files: dict[str, bytes]) -> dict[str, tuple[float, float, str]
     return results
 
 
+def cell_files(handles: dict, last_year: int, last_month: int) -> dict[str, bytes]:
+    """Uploads in each shape of cell that Excel and LibreOffice store (issue 17): the bench
+    clerk's template with a growth as a percent (0.313 under 0.0%), a float's residue
+    (44.669999999999995 under 0.00), numbers as text and the _meta month as a date; the same
+    with one formatted empty cell at row 1,048,576 as openpyxl writes it (a few KB whose
+    <dimension> says A1:G1048576); the same saved by LibreOffice, where it is installed."""
+    from datetime import datetime
+
+    from openpyxl import load_workbook
+
+    from indicators import excel
+
+    template = excel.template_workbook(handles["office"], last_year, last_month)
+
+    def saved(book) -> bytes:
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return buffer.getvalue()
+
+    book = load_workbook(io.BytesIO(template))
+    sheet = book["月报"]
+    sheet["E4"], sheet["E4"].number_format = 44.669999999999995, "0.00"
+    sheet["F4"], sheet["F4"].number_format = 0.313, "0.0%"
+    sheet["E5"], sheet["F5"] = "1,032.5", "21.26%"
+    meta = book["_meta"]
+    period_row = next(cell.row for cell in meta["A"] if cell.value == "period")
+    meta.cell(row=period_row, column=2, value=datetime(last_year, last_month, 1))
+    meta.cell(row=period_row, column=2).number_format = "yyyy-mm"
+    files = {"every cell shape (percent, residue, text, a date for the month)": saved(book)}
+    sheet["G1048576"].number_format = "0.00"
+    files["the same, a formatted cell at row 1,048,576"] = saved(book)
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            source = Path(folder) / "bench.xlsx"
+            source.write_bytes(files["the same, a formatted cell at row 1,048,576"])
+            subprocess.run(
+                [
+                    soffice,
+                    f"-env:UserInstallation=file://{folder}/profile",
+                    "--headless",
+                    "--convert-to",
+                    "xlsx:Calc MS Excel 2007 XML",
+                    "--outdir",
+                    f"{folder}/out",
+                    str(source),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
+            saved_by = Path(folder) / "out" / "bench.xlsx"
+            files["the same, saved by LibreOffice"] = saved_by.read_bytes()
+    return files
+
+
+def upload_previews(files: dict[str, bytes]) -> dict[str, tuple[float, float, str]]:
+    """Each file uploaded to the import page as the bench clerk (in process): the seconds of
+    the request that reads it and renders its preview (the better of two), the MB more at
+    the peak (as hostile_reads measures them) and what the page said."""
+    import re
+    import tracemalloc
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username="bench_clerk"))
+    url = "/admin/indicators/figure/import/"
+    client.get(url)  # warm imports and templates
+
+    def post(content: bytes) -> str:
+        response = client.post(url, {"file": SimpleUploadedFile("bench.xlsx", content)})
+        assert response.status_code == 200, response.status_code
+        page = response.content.decode()
+        if "确认导入" in page:
+            return "previewed, can be confirmed"
+        first = re.search(r"<li>(.*?)</li>", page)
+        return "refused: " + (first.group(1) if first else "?")
+
+    results = {}
+    for name, content in files.items():
+        seconds = []
+        for _attempt in range(2):
+            started = time.perf_counter()
+            outcome = post(content)
+            seconds.append(time.perf_counter() - started)
+        _outcome, megabytes = memory_growth(lambda content=content: post(content))
+        tracemalloc.start()
+        try:
+            post(content)
+            traced = tracemalloc.get_traced_memory()[1] / 2**20
+        finally:
+            tracemalloc.stop()
+        results[name] = (min(seconds), max(megabytes, traced), outcome)
+    return results
+
+
+def upload_row(previews: dict[str, tuple[float, float, str]]) -> tuple[str, str, str, bool]:
+    """The table's line for the worst upload preview."""
+    seconds = max((v[0], k) for k, v in previews.items())
+    memory = max((v[1], k) for k, v in previews.items())
+    return (
+        f"worst-case upload preview (the import page), of {len(previews)} files: every cell "
+        "shape, a formatted cell at row 1,048,576, saved by LibreOffice, and the hostile uploads",
+        f"{seconds[0]:.2f} s ({seconds[1]}); +{memory[0]:.1f} MB ({memory[1]})",
+        "≤ 2 s, ≤ 200 MB more",
+        seconds[0] <= 2 and memory[0] <= 200,
+    )
+
+
 def uploads_at_once(port: int, period: str, leader_cookie: str, files: list[bytes]) -> dict:
     """Post the hostile files at the same moment to the server (one clerk, three uploads) and
     time the leader's dashboard until all three are answered."""
@@ -758,8 +876,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", choices=SCALES, default="full")
     parser.add_argument("--out", default=str(PROJECT_DIR / "BENCHMARKS.md"))
+    parser.add_argument(
+        "--only",
+        choices=["uploads"],
+        help="uploads: only the upload previews, on a smoke-scale dataset; prints, writes nothing",
+    )
     args = parser.parse_args()
-    scale = SCALES[args.scale]
+    scale = SCALES["smoke" if args.only else args.scale]
     use_pg = postgres_available()
     url = configure(use_pg)
 
@@ -780,6 +903,17 @@ def main() -> None:
     started = time.perf_counter()
     handles = build(scale, last_year, last_month, years=1)
     built_1x = time.perf_counter() - started
+    if args.only == "uploads":
+        files = {
+            **cell_files(handles, last_year, last_month),
+            **hostile_files(handles, last_year, last_month),
+        }
+        previews = upload_previews(files)
+        for name, (seconds, megabytes, outcome) in previews.items():
+            print(f"upload preview {name}: {seconds:.2f} s, +{megabytes:.1f} MB, {outcome[:70]}")
+        name, value, target, ok = upload_row(previews)
+        print(f"\n{name}: {value}   [target {target}: {'met' if ok else 'missed'}]")
+        return
     one = page_measures(scale, period, handles)
     started = time.perf_counter()
     build(scale, last_year, last_month, years=scale.years)
@@ -799,6 +933,7 @@ def main() -> None:
     figure_count = Figure.objects.count()
     hostile = hostile_files(handles, last_year, last_month)
     hostile_read = hostile_reads(hostile)
+    previews = upload_previews({**cell_files(handles, last_year, last_month), **hostile})
     port = int(os.environ.get("BENCH_PORT", "8765"))
     server = start_gunicorn(port)
     try:
@@ -823,6 +958,8 @@ def main() -> None:
     worst_memory = max((v[1], k) for k, v in hostile_read.items())
     for name, (seconds, megabytes, outcome) in hostile_read.items():
         print(f"hostile upload {name}: {seconds:.2f} s, +{megabytes:.1f} MB, {outcome[:60]}")
+    for name, (seconds, megabytes, outcome) in previews.items():
+        print(f"upload preview {name}: {seconds:.2f} s, +{megabytes:.1f} MB, {outcome[:70]}")
     rows = [
         (
             "dataset",
@@ -905,6 +1042,7 @@ def main() -> None:
             "≤ 2 s, ≤ 200 MB more",
             worst_seconds[0] <= 2 and worst_memory[0] <= 200,
         ),
+        upload_row(previews),
         (
             "three hostile uploads posted at once (gunicorn, 3 workers), and the dashboard "
             "meanwhile",
