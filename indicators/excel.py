@@ -717,6 +717,8 @@ def _read_sheet(
     for count, (line, row) in enumerate(_sheet_rows(sheet, NOTE_COL), start=1):
         if count % 1000 == 0 and time.monotonic() > deadline:
             raise ImportRefused([_("文件内容过多，无法在规定时间内读完，未读取。请使用原模板。")])
+        if line > LAST_ROW:
+            continue
         cells: list[Any] = [None] * NOTE_COL
         for cell in row:
             cells[cell.column - 1] = cell
