@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.options import TO_FIELD_VAR
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
@@ -33,6 +34,8 @@ class RequestGuardMiddleware:
       into its own "invalid filter" redirect, but a year such as 1 or 99999 overflows while
       it builds the dates (a server error): 400 in Chinese;
     - a number beyond 64 bits in an admin list's filter (an id): 400 in Chinese;
+    - a blank ?_to_field= on an admin model page, which Django's admin would look up as a
+      field named "": 400 in Chinese;
     - an admin list action (POST to a changelist) on ids that are not ids of its model
       ("abc", or a number beyond 64 bits): Django's admin passes them straight to a query,
       which fails: 400 in Chinese.
@@ -67,6 +70,9 @@ class RequestGuardMiddleware:
         # (an action) is read here, so no upload is parsed before its view.
         model_admin = getattr(view_func, "model_admin", None)
         match = request.resolver_match
+        if model_admin is not None and "" in request.GET.getlist(TO_FIELD_VAR):
+            # Django's admin looks a blank ?_to_field= up as a field named "" (a server error).
+            return _error_page(400, _("网址参数“_to_field”为空，应为字段名；未做任何修改。"))
         if (
             model_admin is not None
             and match is not None
