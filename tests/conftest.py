@@ -57,6 +57,7 @@ LONGEST_FIRST = (
     "tests/test_hostile_input.py::test_no_url_fails_on_hostile_ids_or_query_parameters",
     "tests/security/test_admin_gate.py::test_each_role_gets_the_expected_answer_to_a_post",
     "tests/security/test_permission_matrix.py::test_each_role_gets_the_expected_answer_on",
+    "tests/security/test_get_parameters.py::test_no_get_parameter_of_any_url_answers_a",
     "tests/test_hostile_input.py::test_the_excel_upload_never_fails",
     "tests/accounts/test_admin_index.py::test_no_english_on_the_admin_pages_each_role_opens",
     "tests/security/test_admin_scope.py::test_no_page_a_clerk_opens_names_another_offices",
