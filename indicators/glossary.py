@@ -77,6 +77,15 @@ ON_SCHEDULE = _("按计划")
 UNSCHEDULED = _("未排期")
 IN_HAND = _("办理中")
 RESOLVED = _("已办结")
+# An office's month that owes nothing (its indicators report in other months: 季报, 年报 …,
+# and it has no project or task), and a month still running: neither is 未报送 nor late.
+NOT_DUE = _("本月无需报送")
+IN_PROGRESS = _("未到报送期")
+# A row of the monthly report form that the indicator does not report this month.
+NOT_ASKED = _("本月不报（%(frequency)s）")
+NOT_ASKED_JANUARY = _("1月不单独报送（1-2月合并报送）")
+# A figure shown for a later period than its own (a 季报 figure of 9月 in October's view).
+OWN_PERIOD = _("%(period)s（%(frequency)s）")
 # Marks beside a figure
 DEMO_DATA = _("演示数据")
 DEMO_TARGET = _("演示目标")

@@ -90,3 +90,36 @@ def year_from_query(query: Mapping[str, str], key: str = "year") -> int:
     if valid and FIRST_YEAR <= int(raw) <= LAST_YEAR:
         return int(raw)
     return today().year
+
+
+# --- reporting frequency: which months an indicator reports (indicators.models.Frequency) ---
+
+
+def is_in_progress(year: int, month: int, on: date | None = None) -> bool:
+    """True for the current calendar month (on `on`, default today) or a later one: a month
+    still running owes nothing yet, so nothing of it is 未报送 or late."""
+    return (year, month) >= current_period(on)
+
+
+def reports_in(months: tuple[int, ...], month: int) -> bool:
+    """Whether an indicator reporting in `months` (Frequency.months: 月报 2-12, 季报 3 6 9 12,
+    半年报 6 12, 年报 12) is asked for a figure of `month`. The one rule: the monthly report
+    form, the Excel template, the 未填报 lists and an office's 未报送 all follow it."""
+    return month in months
+
+
+def owes_figure(months: tuple[int, ...], year: int, month: int, on: date | None = None) -> bool:
+    """Whether a figure for (year, month) is owed on `on` (default today): a month the
+    indicator reports in (reports_in) that is over (not is_in_progress). Only an owed figure
+    can be 未报送 or late."""
+    return reports_in(months, month) and not is_in_progress(year, month, on)
+
+
+def reported_period(months: tuple[int, ...], year: int, month: int) -> tuple[int, int]:
+    """The latest (year, month) at or before (year, month) that an indicator reporting in
+    `months` reports: 季报 at 2026-10 → (2026, 9); 年报 at 2026-10 → (2025, 12); 月报 at
+    2026-01 → (2025, 12), since 1-2月 is reported together."""
+    for earlier in range(month, 0, -1):
+        if reports_in(months, earlier):
+            return year, earlier
+    return year - 1, max(months)

@@ -169,7 +169,7 @@ def month_submit(
 def _has_entries(office: Office, year: int, month: int) -> bool:
     from indicators import selectors
 
-    return selectors.office_reports([office], year, month)[0].state != ReportState.NOT_STARTED
+    return selectors.office_reports([office], year, month)[0].state not in NOTHING_ENTERED
 
 
 @transaction.atomic
@@ -256,10 +256,18 @@ class ReportState(models.TextChoices):
     SUBMITTED = "submitted", glossary.SUBMITTED
     RETURNED = "returned", glossary.RETURNED
     REVIEWED = "reviewed", glossary.REVIEWED
+    # Nothing entered and nothing owed: the office's indicators report in other months (季报,
+    # 年报 …) and it has no project or task; or the month is still running. Never late.
+    NOT_DUE = "not_due", glossary.NOT_DUE
+    IN_PROGRESS = "in_progress", glossary.IN_PROGRESS
 
     @property
     def tone(self) -> str:
         return glossary.tone_of(self, good=(ReportState.REVIEWED,), bad=(ReportState.RETURNED,))
+
+
+# The states of a month with nothing entered for it: none of them can be submitted.
+NOTHING_ENTERED = frozenset({ReportState.NOT_STARTED, ReportState.NOT_DUE, ReportState.IN_PROGRESS})
 
 
 # Once submitted, an office's month is frozen: nothing of it changes until it is returned,
@@ -367,14 +375,25 @@ def office_report(
     reviewed_by: Any = None,
     reviewed_at: datetime | None = None,
     reason: str = "",
+    owes: bool = True,
 ) -> OfficeReport:
     """The state of an office's month from its review record and whether anything is entered.
 
-    No review record (or a draft one) is 未报送 until a figure or a progress report exists
-    for the month, then 草稿. Late: past the due day and not submitted, or submitted after it.
+    No review record (or a draft one) is 草稿 once a figure or a progress report exists for
+    the month; before that it is 本月无需报送 when the office owes nothing that month (`owes`
+    False: none of its indicators reports in it, periods.reports_in, and it has no project or
+    task), 未到报送期 while the month runs (periods.is_in_progress), else 未报送. Late: past
+    the due day and not submitted, or submitted after it; a month owing nothing is never late.
     """
     if review_state in (None, ReportState.DRAFT):
-        state = ReportState.DRAFT if has_entries else ReportState.NOT_STARTED
+        if has_entries:
+            state = ReportState.DRAFT
+        elif not owes:
+            state = ReportState.NOT_DUE
+        elif periods.is_in_progress(year, month, today):
+            state = ReportState.IN_PROGRESS
+        else:
+            state = ReportState.NOT_STARTED
     else:
         state = ReportState(review_state)
     # A month an admin reopened after review was handed in once: its lateness stays that of
@@ -384,6 +403,8 @@ def office_report(
         handed_in = timezone.localdate(submitted_at)
         days_overdue = max(0, (handed_in - due).days)
         days_left = None
+    elif not owes and state in (ReportState.DRAFT, ReportState.NOT_DUE):
+        days_overdue, days_left = 0, None
     else:
         days_overdue = max(0, (today - due).days)
         days_left = (due - today).days if today <= due else None

@@ -128,8 +128,9 @@ def build_world(office_a: Office, office_b: Office, town: Place) -> World:
         for month in (9, 7)
     ]
 
-    # Office C: September returned. Office D: nothing at all.
+    # Office C: September returned. Office D: nothing entered, though it reports monthly.
     returned_c = returned(office_c, 2024, 9, leader, "数据有误")
+    IndicatorFactory(code="accidents", name="安全生产事故", office=office_d, places=[town])
 
     project = project_create(code="houfeng", name="后冯区块", type="industry", office=office_a)
     late_stage = project.stages.order_by("order").first()

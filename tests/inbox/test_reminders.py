@@ -368,7 +368,7 @@ def test_what_became_due_takes_the_same_queries_whatever_the_data_size(reminders
     from accounts.roles import Role
     from inbox.reminders import due_reminders
     from indicators.models import MonthReview
-    from tests.factories import OfficeFactory, UserFactory
+    from tests.factories import IndicatorFactory, OfficeFactory, UserFactory
     from tests.inbox.conftest import returned
 
     world = reminders_world
@@ -381,6 +381,7 @@ def test_what_became_due_takes_the_same_queries_whatever_the_data_size(reminders
     small, small_reminders = count()
     for i in range(10):
         office = OfficeFactory(code=f"more{i}", name=f"更多科室{i}")
+        IndicatorFactory(office=office)  # it owes a figure every month
         UserFactory(office=office, roles=[Role.CLERK, Role.REVIEWER])
         returned(office, 2024, 8, world.leader, "x")
         MonthReview.objects.create(office=office, year=2024, month=7, state="submitted")
