@@ -99,8 +99,9 @@ def list_errors(errors: list[str]) -> list[str]:
 
 
 def template_workbook(office: Office, year: int, month: int) -> bytes:
-    """The office's indicators for a month, last figures beside empty input columns."""
-    rows = selectors.report_rows(office, year, month)
+    """The office's indicators that report in the month (periods.reports_in: no 季报 row in
+    October), last figures beside empty input columns."""
+    rows = [row for row in selectors.report_rows(office, year, month) if row.asked]
     book = spreadsheets.Book()
     sheet = book.sheet(
         SHEET,

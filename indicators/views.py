@@ -97,6 +97,15 @@ def review_context(request: SignedInRequest, office: Office, year: int, month: i
 # --- 月报填报 -----------------------------------------------------------------------------------
 
 
+def asked_rows(
+    office: Office, year: int, month: int
+) -> tuple[list[selectors.ReportRow], list[selectors.ReportRow]]:
+    """The office's rows for the month: those the form asks for, and those shown read-only
+    because the indicator does not report this month (季报 in October, 月报 in January)."""
+    rows = selectors.report_rows(office, year, month)
+    return [row for row in rows if row.asked], [row for row in rows if not row.asked]
+
+
 @permission(permissions.can_open_month_report, post=permissions.can_save_month_report)
 def report(request: SignedInRequest) -> HttpResponse:
     """月报填报: one office, one month, every active indicator of the office on one page.
@@ -112,7 +121,7 @@ def report(request: SignedInRequest) -> HttpResponse:
         return TemplateResponse(request, REPORT_TEMPLATE, context)
     office = period_form.cleaned_data["office"]
     year, month = period_form.cleaned_data["period"]
-    rows = selectors.report_rows(office, year, month)
+    rows, not_asked = asked_rows(office, year, month)
     posted = request.method == "POST"
     formset = ReportFormSet(request.POST if posted else None, rows=rows, month=month)
     refusal = frozen_refusal(office.pk, year, month) if posted else ""
@@ -138,6 +147,7 @@ def report(request: SignedInRequest) -> HttpResponse:
         month=month,
         period_label=periods.period_label(year, month),
         formset=formset,
+        not_asked=not_asked,
         show_confirm=show_confirm,
         **review_context(request, office, year, month),
     )
@@ -169,7 +179,7 @@ def _save_report(
         )
         for message in exc.messages:
             messages.warning(request, message)
-        rows = selectors.report_rows(office, year, month)
+        rows, _not_asked = asked_rows(office, year, month)
         conflicted = {conflict.indicator.pk for conflict in exc.conflicts}
         context["formset"] = ReportFormSet(
             refreshed(request.POST, rows, conflicted), rows=rows, month=month
