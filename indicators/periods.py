@@ -9,21 +9,36 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-_PERIOD_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
+from xiage import typed
+
+# The words of a month written in Chinese (data, not wording: tests/test_gettext_literals.py).
+YEAR_WORD, MONTH_WORDS = "年", "月份|月"
+# A year and a month as typed (after xiage.typed.plain): 2026-10, 2026.10, 2026/10,
+# 2026年10月, 2026年10月份.
+_PERIOD_RE = re.compile(rf"^([0-9]{{4}})(?:{YEAR_WORD}|[-./])([0-9]{{1,2}})(?:{MONTH_WORDS})?$")
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years a period or an export may name
 
 
 class PeriodError(ValueError):
-    """A period string that is not YYYY-MM, or a month outside 1-12."""
+    """A period string that is not a year and a month, or a month outside 1-12."""
 
 
 def parse_period(text: str) -> tuple[int, int]:
-    match = _PERIOD_RE.match((text or "").strip())
+    """(year, month) of a month as typed in a month box or a text box standing in for one:
+    '2026-10', '2026.10', '2026/10', '2026年10月', '2026年10月份', '２０２６－１０',
+    ' 2026 - 10 ' (full-width digits, look-alikes of minus and spaces read as meant).
+
+    PeriodError, in Chinese, quoting what was typed, for any other text, a month outside 1-12
+    or a year outside FIRST_YEAR-LAST_YEAR."""
+    match = _PERIOD_RE.match(typed.plain(text))
     if not match:
-        raise PeriodError(_("月份格式应为“年-月”，例如 2024-09。"))
+        raise PeriodError(
+            _("月份“%(text)s”无法识别：月份格式应为年月，如 2026-10 或 2026年10月。")
+            % {"text": typed.visible(text)}
+        )
     year, month = int(match.group(1)), int(match.group(2))
     if not 1 <= month <= 12 or not FIRST_YEAR <= year <= LAST_YEAR:
-        raise PeriodError(_("月份“%(text)s”不存在。") % {"text": text})
+        raise PeriodError(_("月份“%(text)s”不存在。") % {"text": typed.visible(text)})
     return year, month
 
 

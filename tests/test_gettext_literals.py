@@ -53,6 +53,16 @@ DATA_STRINGS = {
         "同比增长（%）",
         "情况说明",
     },
+    # The words people type into a number or month box, which the parsers read (input, not
+    # wording): 同比 as 增21.26% or 下降5.2%, 无 for not published, 29.7四 as no number, 2026年10月.
+    "indicators/forms.py": {
+        "同比",
+        "增长|增加|上升|增",
+        "下降|减少|下滑|降|减",
+        "无|未公布",
+        "零〇一二两三四五六七八九十百千",
+    },
+    "indicators/periods.py": {"年", "月份|月"},
     # README's glossary table (documentation; the terms themselves are gettext_lazy above it).
     "indicators/glossary.py": "TERMS",
     # Digits for numbering plan sections (一、二 …), not words.

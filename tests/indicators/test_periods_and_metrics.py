@@ -24,7 +24,7 @@ def test_parse_period_accepts_year_dash_month(text, expected):
     assert periods.parse_period(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "2024", "2024-13", "2024-00", "24-09", "2024/09", "abc"])
+@pytest.mark.parametrize("text", ["", "2024", "2024-13", "2024-00", "24-09", "2024/09/01", "abc"])
 def test_parse_period_refuses_anything_else_in_chinese(text):
     with pytest.raises(periods.PeriodError) as excinfo:
         periods.parse_period(text)
