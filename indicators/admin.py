@@ -57,12 +57,13 @@ class IndicatorAdmin(OfficeScopedAdmin):
         "category",
         "unit",
         "kind",
+        "frequency",
         "direction",
         "office",
         "is_key",
         "is_active",
     ]
-    list_filter = ["category", "office", "kind", "is_key", "is_active"]
+    list_filter = ["category", "office", "kind", "frequency", "is_key", "is_active"]
     search_fields = ["name", "code", "definition"]
     list_select_related = ["office"]
     filter_horizontal = ["places"]
@@ -73,6 +74,7 @@ class IndicatorAdmin(OfficeScopedAdmin):
         "unit",
         "decimals",
         "kind",
+        "frequency",
         "direction",
         "definition",
         "office",

@@ -1,4 +1,5 @@
-"""Plausible demo figures from 2024 to the month being reported, marked 演示数据.
+"""Plausible demo figures from 2024 to the month being reported, marked 演示数据, each in a
+month its indicator reports (月报 2-12, 季报 3 6 9 12, 年报 12: periods.reports_in).
 
 Deterministic (a fixed random seed) so that every machine shows the same demo; never used by
 tests of real behaviour, and removable in one call.
@@ -10,6 +11,7 @@ import random
 from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -84,6 +86,8 @@ def demo_figures_load(until: tuple[int, int] | None = None) -> int:
                 year_values[month] = value
                 if (year, month) > until or (indicator.pk, year, month) in existing:
                     continue
+                if not periods.reports_in(indicator.reporting_months, month):
+                    continue  # a 年报 indicator's figure is made at month 12 only
                 official = metrics.computed_growth(value, previous_year_values.get(month))
                 to_create.append(
                     Figure(
@@ -125,16 +129,26 @@ def demo_months_close(before: tuple[int, int] | None = None) -> int:
     installation does not show two years of demo months as overdue drafts. Months a person has
     reported or reviewed (a MonthReview exists) are left alone. Returns how many were closed."""
     before = before or periods.reporting_period()
-    months = (
-        Figure.objects.filter(is_demo=True)
-        .filter(Q(year__lt=before[0]) | Q(year=before[0], month__lt=before[1]))
+    earlier = Q(year__lt=before[0]) | Q(year=before[0], month__lt=before[1])
+    months = set(
+        Figure.objects.filter(earlier, is_demo=True)
         .values_list("indicator__office_id", "year", "month")
         .distinct()
         .order_by()
     )
+    # The demo's project and task progress too: an office whose indicators are 年报 reports
+    # its projects every month (the plans app's model, named: this app sits below it).
+    progress = apps.get_model("plans", "ProgressReport").objects.filter(earlier, is_demo=True)
+    for office in ("project__office_id", "task__office_id"):
+        months |= set(
+            progress.filter(**{f"{office}__isnull": False})
+            .values_list(office, "year", "month")
+            .distinct()
+            .order_by()
+        )
     existing = set(MonthReview.objects.values_list("office_id", "year", "month"))
     to_create = []
-    for office_id, year, month in months:
+    for office_id, year, month in sorted(months):
         if (office_id, year, month) in existing:
             continue
         due = review.due_date(year, month)

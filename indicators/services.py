@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from accounts.models import Office, User
 from indicators import periods
-from indicators.models import Category, Figure, FigureRevision, Indicator, Place, Unit
+from indicators.models import Category, Figure, FigureRevision, Frequency, Indicator, Place, Unit
 from xiage.signals import data_written
 
 KEY_CATEGORIES = (Category.INDUSTRY, Category.INVESTMENT, Category.CONSUMPTION)
@@ -321,6 +321,7 @@ def catalogue_seed(*, indicators: Iterable[dict]) -> int:
             decimals=spec["decimals"],
             kind=spec["kind"],
             direction=spec["direction"],
+            frequency=spec.get("frequency", Frequency.MONTHLY),
             definition=spec["definition"],
             office=offices[spec["office"]],
             order=order,

@@ -81,6 +81,8 @@ UNITS: dict[str, str] = {
 
 KINDS: tuple[str, ...] = ("ytd", "monthly", "stock")
 DIRECTIONS: tuple[str, ...] = ("higher", "lower")
+# How often an indicator is reported (indicators.models.Frequency): 月报 unless said otherwise.
+FREQUENCIES: tuple[str, ...] = ("monthly", "quarterly", "half_yearly", "yearly")
 
 # The town has 31 administrative villages; these are the ones the document names, in order of
 # first mention. "杏村" is listed bare in the document (马垟、张店、车塘、杏村), so with the 村
@@ -108,6 +110,74 @@ VILLAGES: list[str] = [
 ]
 
 
+# The indicators the document gives only as the year's figure ("今年", "今年以来", "2023年",
+# "截至目前" or no month at all, recorded at month 12): 亩产, the year's counts and amounts,
+# the land survey's totals. They are 年报 (reported at month 12); the others are 月报.
+YEARLY: frozenset[str] = frozenset(
+    {
+        "enterprise_feedback_firms",
+        "enterprise_feedback_items",
+        "enterprise_land_power_survey",
+        "grid_party_representatives",
+        "grid_local_worthies",
+        "grids",
+        "grid_visitors_received",
+        "grid_suggestions_received",
+        "micro_grids",
+        "grid_service_dispatches",
+        "agri_training_sessions",
+        "agri_training_trainees",
+        "reclamation_task_area",
+        "reclamation_projects",
+        "reclamation_project_area",
+        "paddy_creation_area",
+        "land_parcels_surveyed",
+        "land_parcels_transferred",
+        "land_certificates_issued",
+        "land_certification_rate",
+        "satellite_enforcement_rectified",
+        "demolition_area",
+        "rice_demo_bases",
+        "rice_demo_area",
+        "rice_demo_yield",
+        "early_rice_insurance_area",
+        "bayberry_insurance_area",
+        "star_beautiful_villages",
+        "provincial_beautiful_villages",
+        "temporary_vending_points",
+        "village_toilets_upgraded",
+        "health_education_events",
+        "health_education_sites",
+        "health_education_fans",
+        "sanitation_campaigns",
+        "temporary_relief_recipients",
+        "temporary_relief_amount",
+        "veteran_condolence_persons",
+        "veteran_condolence_amount",
+        "veteran_dibao_enrolled",
+        "veteran_hardship_subsidy",
+        "veteran_living_allowance",
+        "double_support_points",
+        "five_star_culture_halls",
+        "culture_hall_upgrades",
+        "news_articles",
+        "safety_accidents",
+        "safety_casualties",
+        "safety_inspections",
+        "safety_hazards_found",
+        "safety_hazard_rectification_rate",
+        "safety_enforcement_documents",
+        "safety_rectification_orders",
+        "safety_training_sessions",
+        "safety_training_trainees",
+        "safety_leaflets",
+        "safety_banners",
+        "tutoring_institution_inspections",
+        "petitions",
+    }
+)
+
+
 def _indicator(
     code: str,
     name: str,
@@ -119,7 +189,7 @@ def _indicator(
     office: str,
     definition: str = "",
 ) -> dict:
-    """Build one catalogue entry."""
+    """Build one catalogue entry; its frequency is 年报 for the codes in YEARLY, else 月报."""
     return {
         "code": code,
         "name": name,
@@ -130,6 +200,7 @@ def _indicator(
         "direction": direction,
         "definition": definition,
         "office": office,
+        "frequency": "yearly" if code in YEARLY else "monthly",
     }
 
 

@@ -36,6 +36,7 @@ INDICATOR_KEYS = {
     "direction",
     "definition",
     "office",
+    "frequency",
 }
 FIGURE_KEYS = {
     "indicator",
