@@ -24,7 +24,7 @@ from django.utils.translation import gettext
 
 from dashboard.selectors import IndicatorRow, ProjectRow, TaskRow
 from dashboard.templatetags.figures import plain
-from indicators import glossary, metrics
+from indicators import glossary, metrics, periods
 from indicators.models import Indicator
 from plans.models import PlanSection, Target
 from plans.status import StageState, TaskState
@@ -110,8 +110,10 @@ def cumulative_path(
     series: dict[int, dict[int, Decimal]],
     target: Target | None,
 ) -> Figure:
-    """This year's cumulative path against last year's and against the target's straight path."""
-    columns = _path_columns(year, series, target)
+    """This year's cumulative path against last year's and against the target's straight path,
+    over the months the indicator reports (chart_months: 3, 6, 9, 12 for a 季报 one)."""
+    months = chart_months(indicator, year, series)
+    columns = _path_columns(year, series, target, months)
     figure = _figure(_layout(label(_path_title(indicator))))
     styles = [
         {"mode": "lines+markers", "line": {"color": COLOURS["this"], "width": 3}},
@@ -123,7 +125,7 @@ def cumulative_path(
             dict(
                 type="scatter",
                 name=label(name),
-                x=_month_labels(),
+                x=_month_labels(months),
                 y=_numbers(values),
                 hovertemplate=_hover(indicator, name),
                 **style,
@@ -141,11 +143,12 @@ def path_table(
 ) -> ChartTable:
     """The cumulative chart's lines month by month, target path included, rounded as the
     chart's labels round them; months where no line has a value are left out."""
-    columns = _path_columns(year, series, target)
+    months = chart_months(indicator, year, series)
+    columns = _path_columns(year, series, target, months)
     places = Decimal(1).scaleb(-indicator.decimals)
     rows = [
         (label, [_shown(values[index], places) for _name, values in columns])
-        for index, label in enumerate(_month_labels())
+        for index, label in enumerate(_month_labels(months))
         if any(values[index] is not None for _name, values in columns)
     ]
     return ChartTable(
@@ -153,8 +156,22 @@ def path_table(
     )
 
 
-def _month_labels() -> list[str]:
-    return [gettext("%(month)d月") % {"month": month} for month in range(1, 13)]
+def chart_months(
+    indicator: Indicator, year: int, series: dict[int, dict[int, Decimal]]
+) -> list[int]:
+    """The months a chart of the indicator shows: those it reports (periods.reports_in: 2-12
+    for 月报, 3 6 9 12 for 季报 …), and any other month with a figure in the year or the one
+    before, so that a line joins the figures it has and no stored figure is hidden."""
+    stored = set(series.get(year, {})) | set(series.get(year - 1, {}))
+    return [
+        month
+        for month in range(1, 13)
+        if periods.reports_in(indicator.reporting_months, month) or month in stored
+    ]
+
+
+def _month_labels(months: list[int]) -> list[str]:
+    return [gettext("%(month)d月") % {"month": month} for month in months]
 
 
 def _year(year: int) -> str:
@@ -169,17 +186,17 @@ def _path_title(indicator: Indicator) -> str:
 
 
 def _path_columns(
-    year: int, series: dict[int, dict[int, Decimal]], target: Target | None
+    year: int, series: dict[int, dict[int, Decimal]], target: Target | None, months: list[int]
 ) -> list[tuple[str, list[Decimal | None]]]:
-    """This year's, last year's and the target's values for months 1-12, the chart's lines."""
+    """This year's, last year's and the target's values for `months`, the chart's lines."""
     this_year, last_year = series.get(year, {}), series.get(year - 1, {})
     columns = [
-        (_year(year), [this_year.get(month) for month in range(1, 13)]),
-        (_year(year - 1), [last_year.get(month) for month in range(1, 13)]),
+        (_year(year), [this_year.get(month) for month in months]),
+        (_year(year - 1), [last_year.get(month) for month in months]),
     ]
     target_path = target_path_values(target, last_year)
     if target_path is not None:
-        columns.append((gettext("目标进度"), target_path))
+        columns.append((gettext("目标进度"), [target_path[month - 1] for month in months]))
     return columns
 
 

@@ -109,6 +109,23 @@ class IndicatorRow:
             marks.append(status.Mark.DEMO_TARGET)
         return marks
 
+    # The period the row is shown for (the dashboard's): (year, month) above is the figure's
+    # own, earlier for an indicator that does not report that month (see indicator_rows).
+    shown_for: tuple[int, int] | None = None
+
+    @property
+    def period_note(self) -> str:
+        """'2026年1-9月（季报）' when the row's figure is of an earlier period than the one it
+        is shown for (a 季报 indicator in October's view); '' otherwise."""
+        from indicators.glossary import OWN_PERIOD
+
+        if self.shown_for is None or self.shown_for == (self.year, self.month):
+            return ""
+        return str(OWN_PERIOD) % {
+            "period": self.period_label,
+            "frequency": self.indicator.get_frequency_display(),
+        }
+
 
 class StageFacts(NamedTuple):
     """What the dashboard, the board and the briefing read of a stage: a row of values(),
@@ -315,43 +332,68 @@ def indicator_rows(
     month: int,
     *,
     among: QuerySet | None = None,
-    reviewed: set[int] | None = None,
 ) -> list[IndicatorRow]:
-    """Town figures of the period and of last year's same period, with targets and the
-    offices' review state: three queries (two when `reviewed`, the ids of the offices whose
-    month is reviewed, is given). `among`, the query the indicators came from, is used as a
-    subquery instead of their ids (Django binds hundreds of ids one by one)."""
+    """Each indicator's town figure for the period, and last year's of the same month, with
+    its target and whether its office's month is reviewed: two queries. `among`, the query the
+    indicators came from, is used as a subquery instead of their ids (Django binds hundreds of
+    ids one by one).
+
+    An indicator that does not report in the period's month shows the latest period it
+    reports (periods.reported_period): for 2026-10 a 季报 indicator's 2026-09 figure, a 年报
+    one's 2025-12; the row's year and month are then that period's (its label, 时序进度 and
+    target are its own) and `shown_for` is the period asked for. A figure stored for the
+    period asked for is always the one shown."""
+    from django.db.models import Exists, OuterRef
+
     ids = (
         among.values_list("pk", flat=True)
         if among is not None
         else [indicator.pk for indicator in indicators]
     )
-    figures = Figure.objects.filter(
-        Q(year=year) | Q(year=year - 1),
-        month=month,
-        indicator__in=ids,
-        place__level=Place.Level.TOWN,
-    ).defer("entered_at", "updated_at")  # no row shows them; parsing them was a fifth of this
-    by_key = {(f.indicator_id, f.year): f for f in figures}
-    targets = {t.indicator_id: t for t in Target.objects.filter(indicator__in=ids, year=year)}
-    if reviewed is None:
-        reviewed = set(
-            MonthReview.objects.filter(
-                year=year, month=month, state=MonthReview.State.REVIEWED
-            ).values_list("office_id", flat=True)
+    own = {
+        indicator.pk: periods.reported_period(indicator.reporting_months, year, month)
+        for indicator in indicators
+    }
+    wanted = {(year, month), *own.values()}
+    in_periods = Q()
+    for wanted_year, wanted_month in wanted:
+        in_periods |= Q(year__in=(wanted_year, wanted_year - 1), month=wanted_month)
+    figures = (
+        Figure.objects.filter(in_periods, indicator__in=ids, place__level=Place.Level.TOWN)
+        .annotate(
+            # Whether the figure's office has its month reviewed (the 未审核 mark).
+            office_reviewed=Exists(
+                MonthReview.objects.filter(
+                    office=OuterRef("indicator__office"),
+                    year=OuterRef("year"),
+                    month=OuterRef("month"),
+                    state=MonthReview.State.REVIEWED,
+                )
+            )
         )
+        .defer("entered_at", "updated_at")  # no row shows them; parsing them was a fifth of this
+    )
+    by_key = {(f.indicator_id, f.year, f.month): f for f in figures}
+    targets = {
+        (t.indicator_id, t.year): t
+        for t in Target.objects.filter(indicator__in=ids, year__in={y for y, _m in wanted})
+    }
     rows = []
     for indicator in indicators:
-        figure = by_key.get((indicator.pk, year))
+        row_year, row_month = year, month
+        figure = by_key.get((indicator.pk, year, month))
+        if figure is None:
+            row_year, row_month = own[indicator.pk]
+            figure = by_key.get((indicator.pk, row_year, row_month))
         if figure is not None:
             figure.indicator = indicator
-        last_year = by_key.get((indicator.pk, year - 1))
-        target = targets.get(indicator.pk)
+        last_year = by_key.get((indicator.pk, row_year - 1, row_month))
+        target = targets.get((indicator.pk, row_year))
         rows.append(
             IndicatorRow(
                 indicator=indicator,
-                year=year,
-                month=month,
+                year=row_year,
+                month=row_month,
                 figure=figure,
                 last_year=last_year,
                 target=target,
@@ -360,14 +402,15 @@ def indicator_rows(
                     target_kind=target.kind if target else None,
                     target_value=target.value if target else None,
                     achieved_on=target.achieved_on if target else None,
-                    year=year,
-                    month=month,
+                    year=row_year,
+                    month=row_month,
                     value=figure.value if figure else None,
                     official_growth=figure.growth if figure else None,
                     last_year_value=last_year.value if last_year else None,
                     published_completion_rate=figure.reported_completion_rate if figure else None,
                 ),
-                reviewed=indicator.office_id in reviewed,
+                reviewed=bool(figure is not None and figure.office_reviewed),
+                shown_for=(year, month),
             )
         )
     return rows
@@ -388,11 +431,9 @@ def dashboard(
     readable = {o.pk: o for o in readable_offices(user)}
     indicators_qs = indicator_queryset(user, category, office).select_related(None)
     indicators = _with_office(list(indicators_qs), readable)
-    # The readable offices' review records, read once: for the rows' 未审核 mark and for
-    # 报送情况 below (the indicators are all of readable offices).
+    # The readable offices' review records, for 报送情况 below.
     reviews = indicator_selectors.month_reviews(list(readable), year, month)
-    reviewed = {pk for pk, r in reviews.items() if r.state == MonthReview.State.REVIEWED}
-    rows = indicator_rows(indicators, year, month, among=indicators_qs, reviewed=reviewed)
+    rows = indicator_rows(indicators, year, month, among=indicators_qs)
 
     projects_qs = scope_to_offices(Project.objects.filter(is_active=True), user).filter(
         children__isnull=True
@@ -468,7 +509,10 @@ def dashboard(
     late = today > review.due_date(year, month)
     missing = {o.pk: MissingReports(office=o, late=late) for o in offices}
     for row in rows:
-        if row.figure is None and row.indicator.office_id in missing:
+        # Only an indicator that reports this month is missing (periods.reports_in): a 季报
+        # one in October shows its September figure and is owed nothing.
+        asked = periods.reports_in(row.indicator.reporting_months, month)
+        if asked and row.figure is None and row.indicator.office_id in missing:
             missing[row.indicator.office_id].indicators.append(row.indicator)
     for project_row in project_rows:
         if project_row.report is None and project_row.project.office_id in missing:

@@ -45,6 +45,14 @@ def _number(value: Any, places: int = 2) -> str:
     return f"{value:,.{places}f}"
 
 
+def _named(row: IndicatorRow) -> str:
+    """The name cell (_name), and the figure's own period when it is earlier than the
+    table's: 地区生产总值 2026年1-9月（季报） in October's table."""
+    if not row.period_note:
+        return _name(row)
+    return format_html('{}<span class="tag period">{}</span>', _name(row), row.period_note)
+
+
 def _name(row: IndicatorRow) -> str:
     url = reverse("dashboard:indicator", args=[row.indicator.code])
     marks = format_html_join(
@@ -89,7 +97,7 @@ class Column:
 # Each cell names its column (col-status …), so a narrow screen can bring 状态 next to the
 # indicator's name (static/css/dashboard.css).
 COLUMNS = [
-    Column("name", _("指标"), _name, lambda row: row.indicator.name),
+    Column("name", _("指标"), _named, lambda row: row.indicator.name),
     Column("unit", _("单位"), lambda row: row.indicator.unit_label),
     Column(
         "value",

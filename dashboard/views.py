@@ -128,9 +128,11 @@ def _index_page(request: HttpRequest) -> page_cache.Page:
     chosen = _chosen_indicator(request, data)
     path_chart = path_table = None
     if chosen is not None:
-        path_series = selectors.indicator_series(chosen.indicator, (year, year - 1))
-        path_chart = charts.cumulative_path(chosen.indicator, year, path_series, chosen.target)
-        path_table = charts.path_table(chosen.indicator, year, path_series, chosen.target)
+        # The year of the row's own period: a 年报 indicator's last year-end in October.
+        path_year = chosen.year
+        path_series = selectors.indicator_series(chosen.indicator, (path_year, path_year - 1))
+        path_chart = charts.cumulative_path(chosen.indicator, path_year, path_series, chosen.target)
+        path_table = charts.path_table(chosen.indicator, path_year, path_series, chosen.target)
     bars = charts.gantt_bars(data.projects)  # the stage chart and its table draw the same bars
     query = request.GET.copy()
     query.pop("_export", None)

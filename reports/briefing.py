@@ -125,10 +125,12 @@ def demo_mark(row: IndicatorRow) -> str:
 
 
 def clause(row: IndicatorRow) -> str:
-    """One key indicator in one clause; '' when the period has no figure for it."""
+    """One key indicator in one clause; '' when the period has no figure for it. A figure of
+    an earlier period than the briefing's (a 季报 indicator's 1-9月 in October's briefing) opens
+    with its own period: 2026年1-9月（季报）全镇完成…"""
     if row.figure is None or row.value is None:
         return ""
-    text = _lead(row) + figure_text(row) + row.indicator.unit_label
+    text = row.period_note + _lead(row) + figure_text(row) + row.indicator.unit_label
     for phrase in (growth_phrase(row), target_phrase(row)):
         if phrase:
             text += "，" + phrase

@@ -393,10 +393,12 @@ def test_the_cumulative_chart_carries_the_known_series(town_data):
     target = Target.objects.get(indicator=output, year=2024)
     figure = charts.cumulative_path(output, 2024, series, target)
     this_year, last_year, path = figure["data"]
-    assert this_year["name"] == "2024年" and this_year["x"][8] == "9月"
-    assert this_year["y"][7:9] == [26.1, 29.74] and this_year["y"][9] is None
-    assert last_year["y"][8] == 25.0
-    assert path["name"] == "目标进度" and path["y"][8] == 27.0  # 36 × 9/12
+    # A 月报 indicator's months: 1-2月 to 12月 (no January of its own).
+    assert this_year["x"] == [f"{month}月" for month in range(2, 13)]
+    assert this_year["name"] == "2024年" and this_year["x"][7] == "9月"
+    assert this_year["y"][6:8] == [26.1, 29.74] and this_year["y"][8] is None
+    assert last_year["y"][7] == 25.0
+    assert path["name"] == "目标进度" and path["y"][7] == 27.0  # 36 × 9/12
     assert figure["layout"]["title"]["text"] == "规上工业产值（亿元）累计走势"
 
 
