@@ -257,6 +257,8 @@ class FigureAdmin(FrozenMonthAdminMixin, VersionedAdminMixin, OfficeScopedAdmin)
         )
         obj.pk = saved.pk
         obj.refresh_from_db()
+        for notice in form.notices:  # how the value was read: 已将“34900万元”换算为3.49亿元。
+            messages.info(request, notice)
 
     def month_of(self, obj: Figure) -> tuple[int, int, int]:
         return obj.indicator.office_id, obj.year, obj.month

@@ -26,7 +26,8 @@ class FigureEntry:
     """What a person typed for one indicator: value None means nothing entered.
 
     `expected_version` is the figure's version when the form was opened (0: there was none);
-    None skips the check (seed, import of a whole file).
+    None skips the check (seed, import of a whole file). `growth_unpublished`: the person wrote
+    that no 同比 was published (growth is then None).
     """
 
     indicator: Indicator
@@ -34,6 +35,7 @@ class FigureEntry:
     growth: Decimal | None = None
     note: str = ""
     expected_version: int | None = None
+    growth_unpublished: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,10 @@ class Conflict:
 
 def _plain(value: Decimal | None) -> str:
     return "—" if value is None else format(value.normalize(), "f")
+
+
+def _growth_said(growth: Decimal | None, unpublished: bool) -> str:
+    return _("未公布") if growth is None and unpublished else _plain(growth)
 
 
 class ConcurrentEdit(ValidationError):
@@ -148,6 +154,7 @@ def figures_save(
                 place=place,
                 value=entry.value,
                 growth=entry.growth,
+                growth_unpublished=entry.growth_unpublished,
                 note=entry.note,
                 entered_by=user,
                 updated_by=user,
@@ -159,11 +166,13 @@ def figures_save(
         if entry.value is None or (
             figure.value == entry.value
             and figure.growth == entry.growth
+            and figure.growth_unpublished == entry.growth_unpublished
             and figure.note == entry.note
         ):
             continue
         before = (figure.value, figure.growth, figure.note)
         figure.value, figure.growth, figure.note = entry.value, entry.growth, entry.note
+        figure.growth_unpublished = entry.growth_unpublished
         figure.updated_by, figure.updated_at = user, now
         figure.is_demo = False  # a person's figure replaces a generated one
         figure.version += 1
@@ -191,6 +200,7 @@ def figures_save(
             [
                 "value",
                 "growth",
+                "growth_unpublished",
                 "note",
                 "updated_by",
                 "updated_at",
@@ -229,7 +239,11 @@ def _conflict(entry: FigureEntry, figure: Figure | None) -> Conflict | None:
             (part, stored, typed)
             for part, stored, typed in (
                 (_("本期数"), _plain(figure.value), _plain(entry.value)),
-                (_("同比增长"), _plain(figure.growth), _plain(entry.growth)),
+                (
+                    _("同比增长"),
+                    _growth_said(figure.growth, figure.growth_unpublished),
+                    _growth_said(entry.growth, entry.growth_unpublished),
+                ),
                 (_("情况说明"), figure.note or "—", entry.note or "—"),
             )
             if stored != typed

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from indicators.forms import VersionField, decimal_places, parse_number
+from indicators import units
+from indicators.forms import VersionField, decimal_places, parse_value
 from plans.models import Project, SupervisionItem, Task
 from plans.selectors import ProgressRow
 from plans.services import ProgressEntry
@@ -19,10 +20,30 @@ from plans.services import ProgressEntry
 TEXT_MAX = 1000
 
 
-def _optional_number(raw: str, *, places: int = 2) -> Decimal | None:
+def _unit(code: str) -> units.UnitInfo | None:
+    """The unit with this code (percent, wan_yuan) from the unit table, or None."""
+    for name in units.names():
+        info = units.by_name(name)
+        if info is not None and info.code == code:
+            return info
+    return None
+
+
+def _optional_number(
+    raw: str, *, unit: units.UnitInfo | None = None, places: int = 2
+) -> Decimal | None:
+    """A progress quantity as typed (indicators.forms.parse_value reads it), in `unit`: the
+    unit may be written after the number (80%, 500万元); a value in another unit is refused with
+    the number to type instead, since this form says nothing on a row before saving."""
     if not raw.strip():
         return None
-    value = parse_number(raw)
+    reading = parse_value(raw, unit, places)
+    if reading.converted and unit is not None:
+        raise ValidationError(
+            _("“%(seen)s”：本栏单位为%(unit)s，请填写换算后的数%(value)s。")
+            % {"seen": reading.seen, "unit": unit.name, "value": _plain(reading.value)}
+        )
+    value = reading.value
     if abs(value) >= Decimal(10) ** 12:  # the database holds 12 digits before the point
         raise ValidationError(_("数值过大（小数点前最多12位）。"))
     if decimal_places(value) > places:
@@ -89,16 +110,19 @@ class ProgressRowForm(forms.Form):
         return subject.name if isinstance(subject, Project) else subject.title
 
     def clean_quantity_done(self) -> Decimal | None:
-        return _optional_number(self.cleaned_data["quantity_done"])
+        subject = self.row.subject
+        unit_id = subject.unit_id if isinstance(subject, Task) else None
+        unit = units.get(unit_id) if unit_id else None
+        return _optional_number(self.cleaned_data["quantity_done"], unit=unit)
 
     def clean_percent_done(self) -> Decimal | None:
-        value = _optional_number(self.cleaned_data["percent_done"])
+        value = _optional_number(self.cleaned_data["percent_done"], unit=_unit("percent"))
         if value is not None and value > 100:
             raise ValidationError(_("形象进度应在0到100之间。"))
         return value
 
     def clean_investment_ytd(self) -> Decimal | None:
-        return _optional_number(self.cleaned_data["investment_ytd"])
+        return _optional_number(self.cleaned_data["investment_ytd"], unit=_unit("wan_yuan"))
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -96,7 +96,7 @@ def test_a_wrong_cell_is_named_by_row_and_column_and_nothing_is_saved(clerk_clie
     response = upload(clerk_client, template_book)
     errors = response.context["preview"].errors
     assert errors == [
-        "第4行“本期数”（规上工业产值）：“29.7.4”不是有效的数字。",
+        "第4行“本期数”（规上工业产值）：“29.7.4”不是有效的数字。应为数字，如 12.5 或 -3。",
         "第5行“本期数”（走访企业）：应为整数，不能有小数。",
     ]
     assert "确认导入" not in response.content.decode()

@@ -55,6 +55,7 @@ class TestRowValidation:
             "growth": D("31.3"),
             "note": "",
             "version": None,
+            "growth_unpublished": False,
         }
 
     def test_an_empty_row_means_not_reported(self, output):
@@ -64,7 +65,7 @@ class TestRowValidation:
     def test_not_a_number(self, output):
         form = row_form(output, {"value": "29.7四"})
         assert not form.is_valid()
-        assert form.errors["value"] == ["“29.7四”不是有效的数字。"]
+        assert form.errors["value"] == ["“29.7四”不是有效的数字。应为数字，如 12.5 或 -3。"]
 
     def test_too_many_decimals(self, output):
         form = row_form(output, {"value": "29.745"})
@@ -118,8 +119,9 @@ class TestWarnings:
 
     def test_a_stock_is_compared_with_last_month_directly(self, cert_rate, town):
         previous = FigureFactory(indicator=cert_rate, place=town, month=8, value=D("40.00"))
+        # A rate's change is in points (76.55 - 40.00), not in % of 40.00.
         assert figure_warnings(cert_rate, 9, D("76.55"), previous, None) == [
-            "与上月相比变化91.38%，超过50%，请核对。"
+            "与上月相比变化36.55个百分点，超过20个百分点，请核对。"
         ]
 
 
