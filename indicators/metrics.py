@@ -5,6 +5,7 @@ All rates are percentages as Decimals rounded to two places (93.63 means 93.63 %
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 HUNDRED = Decimal(100)
@@ -79,13 +80,55 @@ def computed_growth(value: Decimal | None, last_year_value: Decimal | None) -> D
     return round2((value - last_year_value) * HUNDRED / abs(last_year_value))
 
 
+def point_change(value: Decimal | None, last_year_value: Decimal | None) -> Decimal | None:
+    """A rate indicator's change from last year's same-period figure, in percentage points
+    (发证率 76.55 → 78.65: 2.10); None when either is missing."""
+    if value is None or last_year_value is None:
+        return None
+    return round2(value - last_year_value)
+
+
+@dataclass(frozen=True)
+class YearOnYear:
+    """A figure's 同比 as every page, export and report shows it.
+
+    `value`: the published one when there is one (`official`), else the one computed from last
+    year's same-period figure, else None (not published and not computable: 未公布). For a
+    rate indicator (`points`) it is a change in 个百分点, otherwise a growth in %.
+    """
+
+    value: Decimal | None
+    official: bool = False
+    points: bool = False
+
+    @property
+    def computed(self) -> bool:
+        """Computed here, not published: always shown marked as such."""
+        return self.value is not None and not self.official
+
+
+def year_on_year(
+    official: Decimal | None,
+    value: Decimal | None,
+    last_year_value: Decimal | None,
+    *,
+    points: bool = False,
+) -> YearOnYear:
+    """The 同比 to show for a figure: published if given, else computed (a growth in %, or a
+    change in points for a rate indicator, `points`), else none."""
+    if official is not None:
+        return YearOnYear(official, True, points)
+    if points:
+        return YearOnYear(point_change(value, last_year_value), False, True)
+    return YearOnYear(computed_growth(value, last_year_value), False, False)
+
+
 def shown_growth(
     official: Decimal | None, value: Decimal | None, last_year_value: Decimal | None
 ) -> tuple[Decimal | None, bool]:
-    """(growth to show, whether it is the official one)."""
-    if official is not None:
-        return official, True
-    return computed_growth(value, last_year_value), False
+    """(growth to show, whether it is the official one): year_on_year's, as a pair."""
+    shown = year_on_year(official, value, last_year_value)
+    return shown.value, shown.official
 
 
 def monthly_increment(
