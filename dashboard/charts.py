@@ -258,12 +258,14 @@ def growth_table(rows: list[IndicatorRow]) -> ChartTable:
 
 def _growth_bars(rows: list[IndicatorRow]) -> list[tuple[str, Decimal, str]]:
     """(name, growth, growth as written): a published growth as published (31.3), a computed
-    one with two decimals and marked, as everywhere else (indicators.glossary)."""
+    one with two decimals and marked, as everywhere else (indicators.glossary). A rate
+    indicator's change is in points, not %, and is left out of this chart of growths in %."""
     bars = []
     for row in rows:
-        growth, official = row.growth
-        if growth is None:
+        shown = row.year_on_year
+        if shown is None or shown.value is None or shown.points:
             continue
+        growth, official = shown.value, shown.official
         name = row.indicator.name + ("" if official else str(glossary.COMPUTED_MARK))
         if official:
             text = glossary.published(growth, grouped=True)

@@ -30,6 +30,7 @@ HEADERS = [
     glossary.GROWTH_SOURCE,
     glossary.TARGET,
     glossary.COMPLETION_PCT,
+    glossary.COMPLETION_SOURCE,
     glossary.TIME_PROGRESS_PCT,
     glossary.GAP_PTS,
     glossary.STATUS,
@@ -42,19 +43,20 @@ Cell = str | Decimal | None
 def table_rows(rows: Sequence[IndicatorRow]) -> list[list[Cell]]:
     result = []
     for row in rows:
-        growth, official = row.growth
+        shown = row.year_on_year
         result.append(
             [
                 safe_text(row.indicator.name),
                 row.indicator.unit_label,
                 row.period_label,
                 row.value,
-                growth,
-                str(glossary.GROWTH_PUBLISHED if official else glossary.GROWTH_COMPUTED)
-                if growth is not None
+                shown.value if shown else None,
+                glossary.growth_source(shown.value, official=shown.official, points=shown.points)
+                if shown
                 else "",
                 safe_text(row.target_label),
                 row.progress.completion_rate,
+                str(glossary.GROWTH_PUBLISHED) if row.progress.completion_is_published else "",
                 row.progress.time_progress,
                 row.progress.gap,
                 row.progress.label,
@@ -84,26 +86,48 @@ def csv_response(rows: Sequence[IndicatorRow], filename: str) -> HttpResponse:
     return attachment(body.encode("utf-8"), filename)
 
 
-WIDTHS = [22, 8, 14, 12, 12, 9, 16, 11, 11, 12, 12, 12, 10]
+WIDTHS = [22, 8, 14, 12, 12, 9, 16, 11, 9, 11, 12, 12, 12, 10]
 
 
 def number_formats(row: IndicatorRow) -> dict[int, str]:
     """{column: number format} of a row's numbers, as the page prints them (dashboard.tables):
     本期数 with the indicator's decimals, a published growth with the decimals it was
-    published with (31.3) and a computed one with two, 完成率 and 时序进度 with two, the
-    points with their sign (+7.61)."""
-    growth, official = row.growth
+    published with (31.3) and a computed one with two (a rate indicator's change worded
+    提高2.10个百分点), 完成率 and 时序进度 with two (a published 完成率 shown
+    93.63（公布）), the points with their sign (+7.61)."""
+    shown = row.year_on_year
+    growth = shown.value if shown else None
+    if shown is not None and shown.official and growth is not None:
+        growth_format = spreadsheets.decimals_format(glossary.published_places(growth))
+    else:
+        growth_format = spreadsheets.TWO_PLACES
+    if shown is not None and shown.points:
+        growth_format = _points_format(growth_format)
+    completion_format = spreadsheets.TWO_PLACES
+    if row.progress.completion_is_published:
+        completion_format = _suffixed(completion_format, str(glossary.PUBLISHED_MARK))
     return {
         _column(glossary.FIGURE): spreadsheets.decimals_format(row.indicator.decimals),
-        _column(glossary.GROWTH_PCT): spreadsheets.decimals_format(
-            glossary.published_places(growth)
-        )
-        if official and growth is not None
-        else spreadsheets.TWO_PLACES,
-        _column(glossary.COMPLETION_PCT): spreadsheets.TWO_PLACES,
+        _column(glossary.GROWTH_PCT): growth_format,
+        _column(glossary.COMPLETION_PCT): completion_format,
         _column(glossary.TIME_PROGRESS_PCT): spreadsheets.TWO_PLACES,
         _column(glossary.GAP_PTS): spreadsheets.POINTS,
     }
+
+
+def _suffixed(number_format: str, text: str) -> str:
+    """A number format that writes `text` after the number, in each of its sections:
+    '#,##0.00' → '#,##0.00"（公布）"'. The cell stays a number."""
+    quoted = '"' + text.replace('"', "") + '"'
+    return ";".join(section + quoted for section in number_format.split(";"))
+
+
+def _points_format(number: str) -> str:
+    """Excel's format for a rate indicator's change, worded as the page words it
+    (glossary.points_change): "提高"#,##0.00"个百分点";"降低"#,##0.00"个百分点";"持平"."""
+    marker = "\x00"
+    sections = [glossary.points_change(Decimal(sign), marker) for sign in (1, -1, 0)]
+    return ";".join('"' + text.replace(marker, '"' + number + '"') + '"' for text in sections)
 
 
 def _column(term: object) -> int:

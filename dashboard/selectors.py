@@ -17,8 +17,9 @@ from django.utils.translation import get_language, gettext
 
 from accounts.models import Office, User
 from accounts.permissions import readable_offices, scope_to_offices
-from indicators import periods, review
+from indicators import glossary, periods, review
 from indicators import selectors as indicator_selectors
+from indicators.metrics import YearOnYear, year_on_year
 from indicators.models import Figure, Indicator, MonthReview, Place
 from plans import status
 from plans.models import (
@@ -50,14 +51,40 @@ class IndicatorRow:
         return self.figure.value_display if self.figure else None
 
     @property
+    def year_on_year(self) -> YearOnYear | None:
+        """The figure's 同比 (indicators.metrics.year_on_year: published, else computed from
+        last year's same-period figure, in points for a rate indicator); None without a figure."""
+        if self.figure is None:
+            return None
+        last = self.last_year.value if self.last_year else None
+        return year_on_year(
+            self.figure.growth, self.figure.value, last, points=self.indicator.is_ratio
+        )
+
+    @property
     def growth(self) -> tuple[Decimal | None, bool]:
         """(growth shown, whether it is the official one)."""
-        from indicators import metrics
+        shown = self.year_on_year
+        return (shown.value, shown.official) if shown else (None, False)
 
-        if self.figure is None:
-            return None, False
-        last = self.last_year.value if self.last_year else None
-        return metrics.shown_growth(self.figure.growth, self.figure.value, last)
+    def growth_text(self, *, percent: bool = False, grouped: bool = False) -> str:
+        """The 同比 as printed (glossary.growth_text): 31.3, 20.00（计算）, 提高2.1个百分点,
+        未公布; — without a figure."""
+        shown = self.year_on_year
+        if shown is None:
+            return glossary.EMPTY
+        return glossary.growth_text(
+            shown.value,
+            official=shown.official,
+            points=shown.points,
+            percent=percent,
+            grouped=grouped,
+        )
+
+    @property
+    def growth_label(self) -> str:
+        """The 同比 on a card: 31.3%, 20.00%（计算）, 提高2.1个百分点, 未公布 or —."""
+        return self.growth_text(percent=True)
 
     @property
     def growth_value(self) -> Decimal | None:

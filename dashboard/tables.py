@@ -64,16 +64,18 @@ def _name(row: IndicatorRow) -> str:
 
 
 def _growth(row: IndicatorRow) -> str:
-    growth, official = row.growth
-    if growth is None:
-        return "—"
-    if official:
-        return glossary.published(growth, grouped=True)
+    """The 同比 as printed everywhere (IndicatorRow.growth_text); a computed one with what its
+    mark means on hover."""
+    text = row.growth_text(grouped=True)
+    shown = row.year_on_year
+    if shown is None or not shown.computed:
+        return text
+    mark = str(glossary.COMPUTED_MARK)  # the mark set apart (muted), the number as any other
     return format_html(
         '{}<span class="computed" title="{}">{}</span>',
-        glossary.two_places(growth, grouped=True),
-        _("未公布同比，按上年同期数计算"),
-        glossary.COMPUTED_MARK,
+        text.removesuffix(mark),
+        glossary.COMPUTED_NOTE,
+        mark,
     )
 
 
@@ -111,7 +113,7 @@ COLUMNS = [
     Column(
         "completion",
         glossary.COMPLETION_PCT,
-        lambda row: _number(row.progress.completion_rate),
+        lambda row: row.progress.completion_cell,
         lambda row: row.progress.completion_rate,
         numeric=True,
     ),

@@ -29,7 +29,7 @@ from dashboard import charts, exports, page_cache, selectors
 from dashboard.filters import DashboardFilter
 from dashboard.forms import SupervisionForm
 from dashboard.tables import indicator_table, with_params
-from indicators import periods
+from indicators import glossary, periods
 from indicators.models import Figure, Indicator, Place
 from plans import services as plan_services
 from plans.models import Project, Stage, Target, Task
@@ -246,9 +246,10 @@ def indicator_detail(request: SignedInRequest, code: str) -> HttpResponse:
     )
     for figure in figures:
         figure.indicator = indicator
-    from indicators.selectors import monthly_increments
+    from indicators.selectors import growth_texts, monthly_increments
 
     increments = monthly_increments(indicator, figures)
+    growths = growth_texts(indicator, figures)
     years = sorted({f.year for f in figures if f.place.level == Place.Level.TOWN}, reverse=True)
     chart = chart_table = None
     if years:
@@ -263,8 +264,19 @@ def indicator_detail(request: SignedInRequest, code: str) -> HttpResponse:
         "dashboard/indicator_detail.html",
         {
             "indicator": indicator,
-            # Each figure with its own month (当月数) when the indicator is year-to-date.
-            "figures": [(figure, increments[figure.pk]) for figure in figures],
+            # Each figure with its own month (当月数) when the indicator is year-to-date, its
+            # 同比 as printed everywhere, and the 完成率 published with it (93.63%（公布）).
+            "figures": [
+                (
+                    figure,
+                    increments[figure.pk],
+                    growths[figure.pk],
+                    glossary.completion_text(figure.reported_completion_rate, published=True)
+                    if figure.reported_completion_rate is not None
+                    else "",
+                )
+                for figure in figures
+            ],
             "chart": chart,
             "chart_table": chart_table,
             "targets": targets,

@@ -39,9 +39,15 @@ GROWTH_SOURCE = _("同比来源")
 GROWTH_PUBLISHED = _("公布")
 GROWTH_COMPUTED = _("计算")
 COMPUTED_MARK = _("（计算）")  # beside a growth computed from last year's figure
+COMPUTED_NOTE = _("未公布同比，按上年同期数计算")  # what the mark means, where there is room
+# A figure whose 同比 was neither published nor can be computed (no figure last year).
+NOT_PUBLISHED = _("未公布")
 TARGET = _("年度目标")
 COMPLETION = _("完成率")
 COMPLETION_PCT = _("完成率（%）")
+COMPLETION_SOURCE = _("完成率来源")
+# Beside a 完成率 published with the figure (the source gives it, no target to compute it from).
+PUBLISHED_MARK = _("（公布）")
 TIME_PROGRESS = _("时序进度")  # in headers and sentences alike (never 序时进度)
 TIME_PROGRESS_PCT = _("时序进度（%）")
 # The signed distance of 完成率 from 时序进度 (or of a growth from its target growth), in
@@ -63,7 +69,8 @@ NOT_MET = _("未达标")
 DONE = _("已完成")
 NOT_DONE = _("未完成")
 NO_TARGET = _("无目标")
-NO_GROWTH = _("无同比数据")  # a growth target whose figure has no growth to compare
+# A growth target whose figure has no published growth and no figure last year to compute one.
+GROWTH_UNPUBLISHED = _("同比未公布")
 # Nothing reported: an entry (a figure, a project's or a task's progress for the month) is
 # 未填报; an office's month that is not handed in is 未报送 (and 已报送 once it is).
 NOT_FILLED = _("未填报")
@@ -134,6 +141,58 @@ def signed_points(value: Decimal | None) -> str:
     return f"+{text}" if value > 0 else text
 
 
+def completion_text(rate: Decimal | None, *, published: bool = False, percent: bool = True) -> str:
+    """A 完成率 as printed everywhere: 88.87% computed from the target, 93.63%（公布） when it is
+    the one published with the figure; — without one. `percent=False` under a header that
+    says （%）: 88.87 / 93.63（公布）."""
+    if rate is None:
+        return EMPTY
+    text = two_places(rate) + ("%" if percent else "")
+    return text + str(PUBLISHED_MARK) if published else text
+
+
+def points_change(points: Decimal, text: str | None = None) -> str:
+    """A rate indicator's change, in points: 提高2.1个百分点 / 降低0.50个百分点 / 持平.
+    `text`: the size of the change as it is to be written (default: two decimals)."""
+    size = text if text is not None else two_places(abs(points))
+    if points > 0:
+        return str(_("提高%(points)s个百分点")) % {"points": size}
+    if points < 0:
+        return str(_("降低%(points)s个百分点")) % {"points": size}
+    return str(_("持平"))
+
+
+def growth_text(
+    growth: Decimal | None,
+    *,
+    official: bool,
+    points: bool = False,
+    percent: bool = False,
+    grouped: bool = False,
+) -> str:
+    """A figure's 同比 as printed everywhere (its number from indicators.metrics.year_on_year):
+    a published one as published (31.3), a computed one with two decimals and the mark
+    (20.00（计算）), a rate indicator's change in points (提高2.1个百分点), and 未公布 when
+    there is none. `percent` adds % (a card, a sentence; not under a （%） header)."""
+    if growth is None:
+        return str(NOT_PUBLISHED)
+    write = published if official else two_places
+    if points:
+        text = points_change(growth, write(abs(growth), grouped=grouped))
+    else:
+        text = write(growth, grouped=grouped) + ("%" if percent else "")
+    return text if official else text + str(COMPUTED_MARK)
+
+
+def growth_source(growth: Decimal | None, *, official: bool, points: bool = False) -> str:
+    """The exports' 同比来源 beside the number: 公布, 计算 or 未公布 (growth_text's words); a
+    rate indicator's change, in points under a （%） header, says so: 计算（个百分点）."""
+    if growth is None:
+        return str(NOT_PUBLISHED)
+    source = str(GROWTH_PUBLISHED if official else GROWTH_COMPUTED)
+    return str(_("%(source)s（个百分点）")) % {"source": source} if points else source
+
+
 def gap_phrase(gap: Decimal) -> str:
     """超序时7.61个百分点 / 落后序时25.00个百分点 / 按序时."""
     if gap > 0:
@@ -166,9 +225,14 @@ TERMS: list[tuple[str, str]] = [
     ("责任科室", "负责指标、项目、任务的科室（不用“责任单位”）"),
     ("本期数", "期间的数：累计指标为1至本月的累计数，当月指标为当月数，存量指标为期末数"),
     ("累计数", "1月至本月的累计数，只用于累计指标"),
-    ("同比增长（%）", "统计部门公布的同口径增速；未公布时按上年同期数计算并标“计算”"),
+    (
+        "同比增长（%）",
+        "统计部门公布的同口径增速；未公布时按上年同期数计算并标“（计算）”，"
+        "无上年同期数时为“未公布”；比率指标（%）为增减个百分点",
+    ),
     ("时序进度", "本月末已过去的全年比例，月份÷12（9月为75.00%），只用于累计指标"),
-    ("完成率", "累计数÷年度目标"),
+    ("完成率", "累计数÷年度目标；无年度目标而原文公布完成率的，用公布数并标“（公布）”"),
+    ("同比未公布", "增速目标的本期数没有公布同比，也没有上年同期数可计算"),
     (
         "超序时 / 落后序时",
         "完成率与时序进度之差（百分点），正为超序时，负为落后序时；表头“超（+）/落后（−）”，不称“差距”",

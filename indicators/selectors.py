@@ -217,3 +217,25 @@ def office_reports(
 def office_report(office: Office, year: int, month: int) -> review.OfficeReport:
     """One office's report for (year, month); see office_reports."""
     return office_reports([office], year, month)[0]
+
+
+def growth_texts(indicator: Indicator, figures: Iterable[Figure]) -> dict[int, str]:
+    """Each figure's 同比 as printed (glossary.growth_text) by figure id: the published one,
+    else the one computed from the same place's figure of the same month a year earlier
+    (metrics.year_on_year), marked 计算, else 未公布. `figures`: the indicator's figures;
+    last year's are looked up among them (no query)."""
+    figures = list(figures)
+    by_period = {(f.place_id, f.year, f.month): f for f in figures}
+    texts = {}
+    for figure in figures:
+        last = by_period.get((figure.place_id, figure.year - 1, figure.month))
+        shown = metrics.year_on_year(
+            figure.growth,
+            figure.value,
+            last.value if last else None,
+            points=indicator.is_ratio,
+        )
+        texts[figure.pk] = glossary.growth_text(
+            shown.value, official=shown.official, points=shown.points
+        )
+    return texts

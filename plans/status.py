@@ -42,7 +42,7 @@ class Status(models.TextChoices):
     DONE = "done", words.DONE
     NOT_DONE = "not_done", words.NOT_DONE
     NO_DATA = "no_data", words.NOT_FILLED
-    NO_GROWTH = "no_growth", words.NO_GROWTH
+    GROWTH_UNPUBLISHED = "growth_unpublished", words.GROWTH_UNPUBLISHED
     NO_TARGET = "no_target", words.NO_TARGET
 
     @property
@@ -110,6 +110,18 @@ class TargetProgress:
     completion_is_published: bool = False  # the 完成率 is the one published with the figure
 
     @property
+    def completion_label(self) -> str:
+        """完成率 as printed: 88.87% / 93.63%（公布） / — (indicators.glossary.completion_text)."""
+        return words.completion_text(self.completion_rate, published=self.completion_is_published)
+
+    @property
+    def completion_cell(self) -> str:
+        """The same under a （%） header: 88.87 / 93.63（公布） / —."""
+        return words.completion_text(
+            self.completion_rate, published=self.completion_is_published, percent=False
+        )
+
+    @property
     def label(self) -> str:
         return str(self.status.label)
 
@@ -166,13 +178,20 @@ def target_progress(
       Lower-is-better indicators count the other way: using less than time progress of a
       ceiling is ahead; a ceiling of zero (0事故) is met only by zero.
     - growth (增长X%): the published growth (or, failing that, the computed one, flagged)
-      against the target growth, in points; 无同比数据 when there is no growth to compare.
+      against the target growth, in points (a rate indicator's change is itself in points);
+      同比未公布 when none was published and there is no figure last year to compute one.
     - floor (X以上): 已达标 once reached, otherwise as an amount against time progress.
     - milestone: 已完成 once achieved by the period's end.
 
     时序进度 is given only for a year-to-date indicator (a stock or a month's figure has none),
-    or where the decision was made against it. Without a target to compute a 完成率 from, the
-    one published with the figure is given (flagged), and decides nothing.
+    or where the decision was made against it.
+
+    Without a target to compute a 完成率 from, the one published with the figure
+    (`published_completion_rate`, %) is given, flagged `completion_is_published`. With no
+    target at all, a year-to-date indicator's published 完成率 is judged against 时序进度 by
+    the rule a computed one is (超序时 / 按序时 / 滞后, 已达标 at 100 %); otherwise (a growth
+    or milestone target decides; a stock's or a month's figure has no 时序进度) it decides
+    nothing.
     """
     result = _target_progress(
         indicator=indicator,
@@ -185,11 +204,14 @@ def target_progress(
         official_growth=official_growth,
         last_year_value=last_year_value,
     )
-    published = result.completion_rate is None and published_completion_rate is not None
-    if published:
-        result = replace(
-            result, completion_rate=published_completion_rate, completion_is_published=True
-        )
+    published = published_completion_rate
+    if published is not None and result.completion_rate is None:
+        if result.status == Status.NO_TARGET and indicator.is_cumulative:
+            rate = metrics.round2(published)
+            result = _ytd_standing(indicator, rate, metrics.time_progress(month))
+        else:
+            result = replace(result, completion_rate=published)
+        result = replace(result, completion_is_published=True)
     if indicator.is_cumulative or result.status in TIME_STATUSES:
         return result
     return replace(result, time_progress=None)
@@ -222,9 +244,12 @@ def _target_progress(
     if target_kind is None or target_value is None:
         return TargetProgress(Status.NO_TARGET, time_progress=progress)
     if target_kind == Target.Kind.GROWTH:
-        growth, official = metrics.shown_growth(official_growth, value, last_year_value)
+        shown = metrics.year_on_year(
+            official_growth, value, last_year_value, points=_is_ratio(indicator)
+        )
+        growth, official = shown.value, shown.official
         if growth is None:
-            return TargetProgress(Status.NO_GROWTH, time_progress=progress)
+            return TargetProgress(Status.GROWTH_UNPUBLISHED, time_progress=progress)
         lead = growth - target_value if not indicator.lower_is_better else target_value - growth
         return TargetProgress(
             Status.ABOVE if lead >= 0 else Status.BELOW,
@@ -254,17 +279,34 @@ def _target_progress(
         if indicator.kind != Kind.YTD:
             below = metrics.round2(HUNDRED - rate) if rate is not None else None
             return TargetProgress(Status.MET, rate, None, below)
-        gap = metrics.gap_points(progress, rate)  # below the time share of the ceiling is good
-        if gap is None:
-            return TargetProgress(Status.NO_DATA, rate, progress)
-        return TargetProgress(_by_gap(gap), rate, progress, gap)
+        return _ytd_standing(indicator, rate, progress)
     if indicator.kind != Kind.YTD:
         met = value >= target_value
         gap = metrics.round2(rate - HUNDRED) if rate is not None else None
         return TargetProgress(Status.MET if met else Status.NOT_MET, rate, None, gap)
+    return _ytd_standing(indicator, rate, progress)
+
+
+def _ytd_standing(indicator: Indicator, rate: Decimal | None, progress: Decimal) -> TargetProgress:
+    """A year-to-date 完成率 (%, computed from an amount target or published with the figure)
+    against 时序进度: 已达标 from 100 %, else 超序时 / 按序时 / 滞后 by the gap in points.
+    Of a ceiling (lower is better), using less than the time share is ahead and more than all
+    of it is 未达标."""
+    if indicator.lower_is_better:
+        if rate is not None and rate > HUNDRED:
+            return TargetProgress(Status.NOT_MET, rate, progress)
+        gap = metrics.gap_points(progress, rate)  # below the time share of the ceiling is good
+        if gap is None:
+            return TargetProgress(Status.NO_DATA, rate, progress)
+        return TargetProgress(_by_gap(gap), rate, progress, gap)
     if rate is not None and rate >= HUNDRED:
         return TargetProgress(Status.MET, rate, progress, metrics.gap_points(rate, progress))
     return _against_time(rate, progress)
+
+
+def _is_ratio(indicator: Indicator) -> bool:
+    """A rate indicator (its change is in points); an indicator not yet given a unit is not."""
+    return indicator.unit_id is not None and indicator.is_ratio
 
 
 def _by_gap(gap: Decimal) -> Status:

@@ -72,11 +72,17 @@ def _lead(row: IndicatorRow) -> str:
 
 
 def growth_phrase(row: IndicatorRow) -> str:
-    """同比增长31.3% / 同比下降2.1% / 同比持平, flagged when computed rather than published."""
-    growth, official = row.growth
-    if growth is None:
+    """同比增长31.3% / 同比下降2.1% / 同比持平, flagged when computed rather than published;
+    a rate indicator's change in points (同比提高2.1个百分点). Nothing when there is none to
+    say (a growth target says 同比未公布 as its status, target_phrase)."""
+    shown = row.year_on_year
+    if shown is None or shown.value is None:
         return ""
-    if growth > 0:
+    growth, official = shown.value, shown.official
+    if shown.points:
+        size = growth_text(abs(growth), official)
+        text = _("同比%(change)s") % {"change": glossary.points_change(growth, size)}
+    elif growth > 0:
         text = _("同比增长%(rate)s%%") % {"rate": growth_text(growth, official)}
     elif growth < 0:
         text = _("同比下降%(rate)s%%") % {"rate": growth_text(-growth, official)}
@@ -88,31 +94,37 @@ def growth_phrase(row: IndicatorRow) -> str:
 
 
 def target_phrase(row: IndicatorRow) -> str:
-    """Where the figure stands against its annual target, or the published 完成率 without one."""
+    """Where the figure stands against its annual target, or against 时序进度 by the 完成率
+    published with it (完成率93.63%（公布），超序时18.63个百分点)."""
     progress = row.progress
     rate, gap = progress.completion_rate, progress.gap
     lower = row.indicator.lower_is_better
+    published = progress.completion_is_published
+    if published:
+        share = _("完成率%(rate)s") % {"rate": progress.completion_label}
+    elif lower:
+        share = _("使用年度控制目标的%(rate)s%%") % {"rate": glossary.two_places(rate)}
+    else:
+        share = _("完成年度目标的%(rate)s%%") % {"rate": glossary.two_places(rate)}
     time_words = (Status.AHEAD, Status.ON_PACE, Status.BEHIND)
     if progress.status in time_words and rate is not None and gap is not None:
-        if lower:
-            share = _("使用年度控制目标的%(rate)s%%") % {"rate": glossary.two_places(rate)}
-        else:
-            share = _("完成年度目标的%(rate)s%%") % {"rate": glossary.two_places(rate)}
         return f"{share}，{progress.gap_label}"
     if progress.status in (Status.ABOVE, Status.BELOW) and gap is not None:
         return progress.gap_label
+    if progress.status == Status.GROWTH_UNPUBLISHED:
+        return progress.label
     if progress.status in (Status.MET, Status.NOT_MET):
         said = _("已达到年度目标") if progress.status == Status.MET else _("未达到年度目标")
-        if rate is not None and not lower:
-            return _("完成年度目标的%(rate)s%%，") % {"rate": glossary.two_places(rate)} + said
+        if rate is not None and (published or not lower):
+            return f"{share}，{said}"
         return said
     if progress.status in (Status.DONE, Status.NOT_DONE):
         return _("年度目标“%(target)s”%(state)s") % {
             "target": row.target_label,
             "state": progress.label,
         }
-    if progress.completion_is_published and rate is not None:
-        return _("完成率%(rate)s%%") % {"rate": glossary.two_places(rate)}
+    if published and rate is not None:
+        return share
     return ""
 
 
@@ -185,26 +197,18 @@ def table_headers() -> list[str]:
 
 def table_row(row: IndicatorRow) -> TableRow:
     progress = row.progress
-    remarks = list(row.marks)
-    growth, official = row.growth
-    shown_growth = EMPTY if growth is None else growth_text(growth, official)
-    if growth is not None and not official:
-        shown_growth += str(glossary.COMPUTED_MARK)
-    completion = glossary.two_places(progress.completion_rate)
-    if progress.completion_is_published:
-        remarks.append(_("完成率为公布数"))
     return TableRow(
         indicator=indicator_wording(row),
         unit=row.indicator.unit_label,
         value=figure_text(row),
-        growth=shown_growth,
+        growth=row.growth_text(),
         target=row.target_label or EMPTY,
-        completion=completion,
+        completion=progress.completion_cell,
         time_progress=glossary.two_places(progress.time_progress),
         gap=glossary.signed_points(progress.gap),
         status=progress.label,
         office=row.indicator.office.name,
-        remarks="、".join(remarks),
+        remarks="、".join(row.marks),
         tone=progress.tone,
     )
 
@@ -215,7 +219,8 @@ def demo_notice() -> str:
 
 def table_note() -> str:
     return _(
-        "注：同比增长标“计算”的按上年同期数计算，其余为统计部门公布数；"
-        "完成率＝累计数÷年度目标；超（+）/落后（−）＝完成率－时序进度（百分点），"
+        "注：同比增长标“计算”的按上年同期数计算，其余为统计部门公布数，“未公布”为未公布"
+        "且无上年同期数；比率指标的同比为增减百分点。完成率＝累计数÷年度目标，标“公布”的为"
+        "原文公布的完成率；超（+）/落后（−）＝完成率－时序进度（百分点），"
         "增速目标为同比增长－目标增速；时序进度只用于累计指标。"
     ) + str(glossary.FIGURE_NOTE)

@@ -352,6 +352,7 @@ def test_the_csv_export_keeps_filters_and_opens_in_excel(leader_client, town_dat
         "公布",
         "36亿元",
         "82.61",
+        "",  # 完成率来源: computed from the target, not published
         "75",
         "7.61",
         "超序时",
@@ -367,13 +368,13 @@ def test_the_xlsx_export_holds_numbers_as_numbers(leader_client, town_data):
     sheet = book["经济指标"]
     assert sheet["A1"].value == "下各镇经济指标完成情况表（2024年1-9月）"
     header = [cell.value for cell in sheet[2]]
-    assert header[0] == "指标" and header[10] == "状态"
+    assert header[0] == "指标" and header[11] == "状态"
     first = [cell.value for cell in sheet[3]]
     assert first[0] == "规上工业产值"
     assert first[3] == pytest.approx(29.74) and isinstance(first[3], float)
-    assert first[9] == pytest.approx(7.61)
+    assert first[10] == pytest.approx(7.61)
     demo = [cell.value for cell in sheet[4]]
-    assert demo[12] == "演示数据、已修订"
+    assert demo[13] == "演示数据、已修订"
 
 
 def test_exported_text_cannot_become_a_formula(leader_client, town_data):

@@ -37,8 +37,8 @@ def test_the_dashboard_xlsx_keeps_its_title_headers_widths_and_pane(leader_clien
     assert sheet["A1"].font.b and sheet["A1"].font.sz == 13
     assert [cell.value for cell in sheet[2]][:4] == ["指标", "单位", "期间", "本期数"]
     assert all(cell.font.b for cell in sheet[2])
-    widths = [22, 8, 14, 12, 12, 9, 16, 11, 11, 12, 12, 12, 10]
+    widths = [22, 8, 14, 12, 12, 9, 16, 11, 9, 11, 12, 12, 12, 10]
     assert sheet.freeze_panes == "B3"
     assert {
         letter: d.width for letter, d in sheet.column_dimensions.items() if d.customWidth
-    } == dict(zip("ABCDEFGHIJKLM", widths, strict=True))
+    } == dict(zip("ABCDEFGHIJKLMN", widths, strict=True))

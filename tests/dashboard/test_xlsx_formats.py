@@ -41,16 +41,18 @@ def test_the_dashboards_excel_shows_numbers_as_the_page_does(django_app, leader,
     assert output[3] == (29.1, "#,##0.00")  # 本期数 29.10
     assert output[4] == (31.3, "#,##0.0")  # published growth 31.3
     assert output[7] == (pytest.approx(80.83), "#,##0.00")  # 完成率 29.10 ÷ 36
-    assert output[8] == (75, "#,##0.00")  # 时序进度 75.00
-    assert output[9] == (pytest.approx(5.83), "+0.00;-0.00;0.00")  # +5.83
+    assert output[8] == (None, "General")  # 完成率来源: computed, not published
+    assert output[9] == (75, "#,##0.00")  # 时序进度 75.00
+    assert output[10] == (pytest.approx(5.83), "+0.00;-0.00;0.00")  # +5.83
     retail = [(cell.value, cell.number_format) for cell in rows["限上零售额"]]
     assert retail[3] == (0.15, "#,##0.00")
-    assert retail[7:10] == [(75, "#,##0.00"), (75, "#,##0.00"), (0, "+0.00;-0.00;0.00")]
-    assert retail[10][0] == "按序时"
+    assert retail[7] == (75, "#,##0.00")
+    assert retail[9:11] == [(75, "#,##0.00"), (0, "+0.00;-0.00;0.00")]
+    assert retail[11][0] == "按序时"
     investment = [(cell.value, cell.number_format) for cell in rows["固定资产投资"]]
-    assert investment[9] == (-25, "+0.00;-0.00;0.00")
+    assert investment[10] == (-25, "+0.00;-0.00;0.00")
     # Values stay numbers; text cells keep Excel's General.
-    assert all(isinstance(output[i][0], (int, float)) for i in (3, 4, 7, 8, 9))
+    assert all(isinstance(output[i][0], (int, float)) for i in (3, 4, 7, 9, 10))
     assert output[0][1] == "General"
 
 

@@ -144,8 +144,8 @@ class TestGrowthTargets:
     def test_no_growth_to_compare(self):
         result = progress(target_kind="growth", target_value=D("10"), month=9, value=D("29.74"))
         # A reported figure with no growth to compare is not 未填报 (the card showed 未填报
-        # beside a reported 6.39亿元).
-        assert result.status == Status.NO_GROWTH and result.label == "无同比数据"
+        # beside a reported 6.39亿元): its growth was not published, nor can it be computed.
+        assert result.status == Status.GROWTH_UNPUBLISHED and result.label == "同比未公布"
 
     def test_a_lower_is_better_growth_target(self):
         # Energy use per unit of output to fall 3%: a fall of 4.5% beats it by 1.5 points.

@@ -33,11 +33,17 @@ EMPTY = "—"
 
 
 def _number(text: str) -> D | None:
-    """A printed number as a Decimal (commas, a sign, a %, （计算） dropped); None for —."""
-    text = text.replace("（计算）", "").replace(",", "").replace("%", "").strip()
-    if text in ("", EMPTY):
+    """A printed number as a Decimal (commas, a sign, a %, the marks （计算） and （公布）
+    dropped; a rate's 提高/降低 X个百分点 as ±X, 持平 as 0); None for — and 未公布."""
+    for mark in ("（计算）", "（公布）", ",", "%", "个百分点"):
+        text = text.replace(mark, "")
+    text = text.strip()
+    if text in ("", EMPTY, "未公布"):
         return None
-    return D(text.lstrip("+"))
+    if text == "持平":
+        return D(0)
+    sign = "-" if text.startswith("降低") else ""
+    return D(sign + text.removeprefix("提高").removeprefix("降低").lstrip("+"))
 
 
 def _dashboard_table(client, period: str) -> dict[str, dict[str, str]]:  # type: ignore[no-untyped-def]
