@@ -279,7 +279,7 @@ def _change_warning(
 ) -> list[str]:
     """A change of more than 50 % against `reference` (`percent`, as metrics computed it), or
     for a rate (%) more than 20 个百分点. The unit is looked up only when either is exceeded."""
-    points = metrics.round2(value - reference)
+    points = metrics.point_change(value, reference) or Decimal(0)
     big_percent = percent is not None and abs(percent) > WARN_CHANGE_PERCENT
     if not big_percent and abs(points) <= WARN_CHANGE_POINTS:
         return []
@@ -352,8 +352,9 @@ def growth_warnings(
     stored: Figure | None,
 ) -> list[str]:
     """同比 checked against the figures: a typed 同比 more than a point from the one computed
-    from last year's same-period figure (metrics.computed_growth), and a stored published 同比
-    kept while the value it was published for is changed."""
+    from last year's same-period figure as the pages compute it (metrics.year_on_year: a growth
+    in %, for a rate a change in 个百分点, as the typed one is then read), and a stored published
+    同比 kept while the value it was published for is changed."""
     warnings = []
     if (
         stored is not None
@@ -361,25 +362,35 @@ def growth_warnings(
         and value != stored.value
         and growth == stored.growth
     ):
-        warnings.append(
-            _("本期数已修改，原同比%(growth)s%%可能已不适用，请核对。")
-            % {"growth": glossary.published(stored.growth)}
-        )
-    if growth is not None and last_year is not None:
-        computed = metrics.computed_growth(value, last_year.value)
-        if computed is not None and abs(growth - computed) > GROWTH_TOLERANCE_POINTS:
+        kept = {"growth": glossary.published(stored.growth)}
+        if indicator.is_ratio:
             warnings.append(
-                _(
+                _("本期数已修改，原同比%(growth)s个百分点可能已不适用，请核对。") % kept
+            )
+        else:
+            warnings.append(_("本期数已修改，原同比%(growth)s%%可能已不适用，请核对。") % kept)
+    if growth is not None and last_year is not None:
+        # As the pages compute it when none is published: a rate's in points.
+        shown = metrics.year_on_year(None, value, last_year.value, points=indicator.is_ratio)
+        computed = shown.value
+        if computed is not None and abs(growth - computed) > GROWTH_TOLERANCE_POINTS:
+            said = {
+                "typed": glossary.published(growth),
+                "last": _shown(indicator, last_year.value),
+                "computed": glossary.two_places(computed),
+                "gap": glossary.two_places(abs(growth - computed)),
+            }
+            if shown.points:
+                message = _(
+                    "填写的同比%(typed)s个百分点与按上年同期数%(last)s计算的%(computed)s个百分点"
+                    "相差%(gap)s个百分点，请核对。"
+                )
+            else:
+                message = _(
                     "填写的同比增长%(typed)s%%与按上年同期数%(last)s计算的%(computed)s%%"
                     "相差%(gap)s个百分点，请核对。"
                 )
-                % {
-                    "typed": glossary.published(growth),
-                    "last": _shown(indicator, last_year.value),
-                    "computed": glossary.two_places(computed),
-                    "gap": glossary.two_places(abs(growth - computed)),
-                }
-            )
+            warnings.append(message % said)
     return warnings
 
 

@@ -133,6 +133,20 @@ def test_a_typed_growth_more_than_a_point_off_shows_both(output_history):
     ]
 
 
+def test_a_rates_typed_growth_is_checked_in_points_as_the_pages_compute_it(cert_rate):
+    last_year = figure(cert_rate, "70.00", year=2022)
+    assert metrics.year_on_year(None, D("76.55"), last_year.value, points=True).value == D("6.55")
+    assert growth_warnings(cert_rate, D("76.55"), D("6.5"), last_year, None) == []
+    # 9.36 is the change in % of 70.00: not what a rate's 同比 says.
+    assert growth_warnings(cert_rate, D("76.55"), D("9.36"), last_year, None) == [
+        "填写的同比9.36个百分点与按上年同期数70.00计算的6.55个百分点相差2.81个百分点，请核对。"
+    ]
+    stored = figure(cert_rate, "76.55", growth=D("6.55"))
+    assert growth_warnings(cert_rate, D("80.00"), D("6.55"), None, stored) == [
+        "本期数已修改，原同比6.55个百分点可能已不适用，请核对。"
+    ]
+
+
 def test_no_growth_or_no_last_year_is_not_checked(output):
     assert growth_warnings(output, D("29.74"), None, None, None) == []
     assert growth_warnings(output, D("29.74"), D("99"), None, None) == []
