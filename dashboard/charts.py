@@ -267,6 +267,8 @@ def _growth_bars(rows: list[IndicatorRow]) -> list[tuple[str, Decimal, str]]:
             continue
         growth, official = shown.value, shown.official
         name = row.indicator.name + ("" if official else str(glossary.COMPUTED_MARK))
+        if row.period_note:  # the figure's own, earlier period: 地区生产总值 2026年1-9月（季报）
+            name = f"{name} {row.period_note}"
         if official:
             text = glossary.published(growth, grouped=True)
         else:

@@ -208,7 +208,8 @@ def table_row(row: IndicatorRow) -> TableRow:
         gap=glossary.signed_points(progress.gap),
         status=progress.label,
         office=row.indicator.office.name,
-        remarks="、".join(row.marks),
+        # A figure of an earlier period than the briefing's says its own: 2026年1-9月（季报）.
+        remarks="、".join([*row.marks, row.period_note] if row.period_note else row.marks),
         tone=progress.tone,
     )
 

@@ -64,7 +64,7 @@ def test_the_dashboard_for_october_shows_the_september_figure_labelled_as_such(
     page = django_app.get("/?period=2026-10", user=world.leader)
     assert page.html.select_one(".subtitle").get_text(strip=True).startswith("2026年1-10月")
     gdp = card(page, "地区生产总值")
-    assert gdp.select_one(".period").get_text(strip=True) == "2026年1-9月"
+    assert gdp.select_one(".period").get_text(strip=True) == "2026年1-9月（季报）"
     assert gdp.select_one(".value").get_text(strip=True) == "35.10亿元"
     assert "未填报" not in gdp.get_text()
     rows = table_rows(page)
@@ -140,6 +140,39 @@ def test_the_briefing_gives_a_quarterly_figure_its_own_period(django_app, world:
     page = django_app.get("/reports/briefing/?period=2026-10", user=world.leader)
     text = page.html.get_text(" ", strip=True)
     assert "2026年1-9月（季报）全镇实现地区生产总值35.10亿元" in text
+    table = next(t for t in page.html.select("table") if "备注" in t.get_text())
+    headers = [th.get_text(strip=True) for th in table.select("thead th")]
+    cells = {
+        tr.select("td, th")[0].get_text(strip=True): [
+            td.get_text(strip=True) for td in tr.select("td, th")
+        ]
+        for tr in table.select("tbody tr")
+    }
+    assert cells["地区生产总值"][headers.index("备注")] == "2026年1-9月（季报）"
+    assert cells["规上工业产值"][headers.index("备注")] == ""
+
+
+def test_the_growth_chart_names_an_earlier_figures_period(django_app, world: FrequencyWorld):
+    page = django_app.get("/?period=2026-10", user=world.leader)
+    chart = json.loads(page.html.select_one("#chart-growth").string)
+    # 地区生产总值 has no published 同比: 35.10 against 31.90 in 1-9月 2025, computed.
+    assert chart["data"][0]["y"] == ["地区生产总值（计算） 2026年1-9月（季报）"]
+    assert chart["data"][0]["text"] == ["10.03%"]
+
+
+def test_the_leaders_landing_card_names_an_earlier_figures_period(
+    django_app, world: FrequencyWorld
+):
+    # October's 规上工业产值 makes October the latest month with figures: the cards' month.
+    FigureFactory(indicator=world.output, place=world.town, year=2026, month=10, value=D("30"))
+    page = django_app.get("/todo/", user=world.leader)
+    cards = page.html.select_one("section[aria-labelledby=cards-title]")
+    assert cards.small.get_text(" ", strip=True).startswith("2026年1-10月")
+    rows = {li.a.get_text(): li for li in cards.select("li")}
+    assert rows["地区生产总值"].select_one(".value").get_text(strip=True) == "35.10亿元"
+    assert rows["地区生产总值"].select_one(".period").get_text() == "2026年1-9月（季报）"
+    assert rows["规上工业产值"].select_one(".value").get_text(strip=True) == "30.00亿元"
+    assert not rows["规上工业产值"].select(".period")
 
 
 @pytest.mark.parametrize("today", [(2026, 10, 15), (2026, 11, 20)])
