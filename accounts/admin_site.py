@@ -49,6 +49,7 @@ LIST_ORDER = [
     "indicators.figurerevision",
     "indicators.monthreview",
     "indicators.indicator",
+    "indicators.unit",
     "indicators.place",
     "plans.progressreport",
     "plans.project",

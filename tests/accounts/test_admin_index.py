@@ -19,7 +19,7 @@ from django.utils import translation
 from accounts import permissions
 from accounts.models import Office, User
 from accounts.roles import Role
-from indicators.models import Indicator
+from indicators.models import Indicator, Unit
 from indicators.services import FigureEntry, figures_save
 from plans.models import Project, StageTemplateStep, Target, Task
 from plans.services import ProgressEntry, progress_report_save, project_create, supervision_raise
@@ -141,7 +141,7 @@ def test_an_admin_keeps_every_list_with_daily_work_first(django_app, people):
     ]
     lists = dict(modules)
     assert lists["日常填报"] == ["月报填报", "Excel导入月报", "月度进展填报"]
-    assert lists["经济指标"][:4] == ["月度数据", "数据变更记录", "指标", "地点"]
+    assert lists["经济指标"][:5] == ["月度数据", "数据变更记录", "指标", "计量单位", "地点"]
     assert set(lists["目标与项目"]) >= {"年度目标", "工作任务", "工作计划板块", "阶段模板"}
     assert lists["用户与科室"] == ["用户", "科室"]
     assert lists["角色与权限"] == ["角色"]
@@ -150,7 +150,7 @@ def test_an_admin_keeps_every_list_with_daily_work_first(django_app, people):
 def test_a_leader_reads_every_list_and_has_no_daily_work(django_app, people):
     modules = dict(index_modules(django_app.get("/admin/", user=people["leader"])))
     assert "日常填报" not in modules
-    assert modules["经济指标"] == ["月度数据", "数据变更记录", "指标", "地点"]
+    assert modules["经济指标"] == ["月度数据", "数据变更记录", "指标", "计量单位", "地点"]
     assert "年度目标" in modules["目标与项目"] and "科室" in modules["用户与科室"]
 
 
@@ -259,7 +259,7 @@ PAGE_LIMIT = 120
 def data_words() -> set[str]:
     """Codes and usernames: data the people typed, shown as they typed it."""
     words: set[str] = set(User.objects.values_list("username", flat=True))
-    for model in (Office, Indicator, Task, Project):
+    for model in (Office, Indicator, Task, Project, Unit):
         words.update(model.objects.values_list("code", flat=True))
     for model in (Task, Project):  # a past version's page shows the code it had then
         words.update(model.history.values_list("code", flat=True))

@@ -131,6 +131,7 @@ def build_world() -> dict:
         "accounts.user": users["clerk_a"],
         "auth.group": Group.objects.get(name=Role.CLERK.value),
         "indicators.place": town,
+        "indicators.unit": indicator.unit,
         "indicators.indicator": indicator,
         "indicators.figure": figure,
         "indicators.figurerevision": revision,
