@@ -105,6 +105,8 @@ def as_published(name: str) -> Any:
     @admin.display(description=field.verbose_name, ordering=name)  # type: ignore[union-attr]
     def column(obj: FigureRevision) -> str:
         value = getattr(obj, name)
+        if growth and getattr(obj, f"{name}_unpublished"):
+            return str(glossary.NOT_PUBLISHED)
         if value is None:
             return admin.site.empty_value_display
         if growth:

@@ -487,7 +487,7 @@ class FigureRowForm(forms.Form):
             {"inputmode": "decimal", "aria-label": f"{name}（{unit}）"}
         )
         self.fields["growth"].widget.attrs.update(
-            {"inputmode": "decimal", "aria-label": f"{name} {self.fields['growth'].label}"}
+            {"inputmode": "text", "aria-label": f"{name} {self.fields['growth'].label}"}
         )
         self.fields["note"].widget.attrs.update(
             {"aria-label": f"{name} {self.fields['note'].label}"}

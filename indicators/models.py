@@ -422,6 +422,9 @@ class FigureRevision(models.Model):
     new_growth = models.DecimalField(
         _("新同比增长（%）"), max_digits=9, decimal_places=2, null=True, blank=True
     )
+    # The clerk's "未公布" (—, /, 无) before and after: 31.3 → 未公布 is a change on record.
+    old_growth_unpublished = models.BooleanField(_("原同比未公布"), default=False)
+    new_growth_unpublished = models.BooleanField(_("新同比未公布"), default=False)
     old_note = models.TextField(_("原说明"), blank=True)
     new_note = models.TextField(_("新说明"), blank=True)
     changed_by = models.ForeignKey(

@@ -170,7 +170,7 @@ def figures_save(
             and figure.note == entry.note
         ):
             continue
-        before = (figure.value, figure.growth, figure.note)
+        before = (figure.value, figure.growth, figure.growth_unpublished, figure.note)
         figure.value, figure.growth, figure.note = entry.value, entry.growth, entry.note
         figure.growth_unpublished = entry.growth_unpublished
         figure.updated_by, figure.updated_at = user, now
@@ -262,11 +262,11 @@ def _conflict(entry: FigureEntry, figure: Figure | None) -> Conflict | None:
 def _revision(
     figure: Figure,
     action: str,
-    before: tuple[Decimal, Decimal | None, str] | None,
+    before: tuple[Decimal, Decimal | None, bool, str] | None,
     user: User | None,
     reason: str,
 ) -> FigureRevision:
-    old_value, old_growth, old_note = before or (None, None, "")
+    old_value, old_growth, old_unpublished, old_note = before or (None, None, False, "")
     return FigureRevision(
         figure=figure,
         action=action,
@@ -274,6 +274,8 @@ def _revision(
         new_value=figure.value,
         old_growth=old_growth,
         new_growth=figure.growth,
+        old_growth_unpublished=old_unpublished,
+        new_growth_unpublished=figure.growth_unpublished,
         old_note=old_note,
         new_note=figure.note,
         changed_by=user,
