@@ -32,7 +32,8 @@ def _quantity(task: Task, share: Decimal) -> Decimal | None:
     """Counts of firms or workshops are whole; areas keep two decimals."""
     if not task.quantity:
         return None
-    places = Decimal("0.01") if task.unit_id and units.get(task.unit_id).dimension == "area" else Decimal(1)
+    in_area = bool(task.unit_id) and units.get(task.unit_id).dimension == "area"
+    places = Decimal("0.01") if in_area else Decimal(1)
     return (task.quantity * share).quantize(places, rounding=ROUND_DOWN)
 
 

@@ -37,7 +37,8 @@ def strings_in(value: object) -> Iterator[str]:
 
 
 def figures() -> dict[str, charts.Figure]:
-    indicator = Indicator(code="output", name=INDICATOR, unit=Unit(code="yi_yuan", name="亿元", dimension="money"), decimals=2)
+    yi_yuan = Unit(code="yi_yuan", name="亿元", dimension="money")
+    indicator = Indicator(code="output", name=INDICATOR, unit=yi_yuan, decimals=2)
     figure = Figure(indicator=indicator, year=2024, month=9, value=D("29.74"), growth=D("31.3"))
     row = IndicatorRow(
         indicator=indicator,
