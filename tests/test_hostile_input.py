@@ -1712,7 +1712,10 @@ def test_a_nul_byte_in_any_admin_form_is_refused_in_chinese(world, django_app) -
                 failures.append(f"{url} -> {response.status_code}, errors: {errors[:2]}")
             elif not all(CJK.search(error) for error in errors):
                 failures.append(f"{url}: not Chinese: {errors}")
-            elif "含有无法保存的字符" not in response.text:
+            elif "含有无法保存的字符" not in response.text and any(
+                each.attrs.get("type") != "number" for each in typed
+            ):
+                # A number box (a unit in use has only 排序 left to edit) says 请输入整数。
                 failures.append(f"{url}: the NUL byte was not named: {errors}")
     assert submitted > 10
     assert not failures, "\n".join(failures)
