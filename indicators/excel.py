@@ -100,7 +100,8 @@ def list_errors(errors: list[str]) -> list[str]:
 
 def template_workbook(office: Office, year: int, month: int) -> bytes:
     """The office's indicators that report in the month (periods.reports_in: no 季报 row in
-    October), last figures beside empty input columns."""
+    October): the previous figure, and the input columns filled with the stored figure (a
+    同比 marked 未公布 as "—", which the import reads back as 未公布), empty where none."""
     rows = [row for row in selectors.report_rows(office, year, month) if row.asked]
     book = spreadsheets.Book()
     sheet = book.sheet(
@@ -121,11 +122,15 @@ def template_workbook(office: Office, year: int, month: int) -> bytes:
     unlocked = Protection(locked=False)  # the three input columns
     for row in rows:
         figure = row.figure
-        value = growth = None
+        value = None
+        growth: float | str | None = None
         note: Any = None
         if figure is not None:
             value = float(figure.value_display)
-            growth = float(figure.growth) if figure.growth is not None else None
+            if figure.growth is not None:
+                growth = float(figure.growth)
+            elif figure.growth_unpublished:
+                growth = glossary.EMPTY  # "—", what a clerk types for 未公布
             note = sheet.text_cell(figure.note, protection=unlocked) if figure.note else None
         sheet.worksheet.append(
             [
@@ -219,7 +224,7 @@ class ImportRow:
         errors: the file's text as it is), and whether the file changes it."""
         figure = self.form.row.figure
         decimals = self.indicator.decimals
-        old = {"value": glossary.EMPTY, "growth": glossary.EMPTY, "note": ""}
+        old = {"value": glossary.EMPTY, "growth": _growth_text(None), "note": ""}
         if figure is not None:
             old = {
                 "value": glossary.published(figure.value, decimals),
@@ -273,9 +278,10 @@ class ImportRow:
 
 
 def _growth_text(growth: Decimal | None, unpublished: bool = False) -> str:
-    """A growth as the preview prints it: as published, 未公布 when the row says so."""
-    if growth is None and unpublished:
-        return _("未公布")
+    """A growth as the preview prints it: as published, 未公布 when the row says so, and
+    （空） when none is given (not "—", which is what a clerk types for 未公布)."""
+    if growth is None:
+        return str(glossary.NOT_PUBLISHED) if unpublished else _("（空）")
     return glossary.published(growth)
 
 

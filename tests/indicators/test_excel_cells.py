@@ -122,7 +122,7 @@ def test_a_growth_typed_as_31_percent_is_31(django_app, clerk, template, indicat
         {("industrial_output_above", "F"): "0.0%"},
     )
     response = upload(django_app, clerk, content)
-    assert preview_row(response, "规上工业产值")[2:5] == ["— → 29.74", "— → 31.3", ""]
+    assert preview_row(response, "规上工业产值")[2:5] == ["— → 29.74", "（空） → 31.3", ""]
     assert confirm(response).status_code == 302
     stored = figure(indicators["output"])
     assert (stored.value, stored.growth) == (D("29.74"), D("31.3"))
@@ -139,7 +139,7 @@ def test_a_percent_format_that_hides_a_decimal_is_read_as_stored_and_said(
     )
     response = upload(django_app, clerk, content)
     row = preview_row(response, "规上工业产值")
-    assert row[3] == "— → 31.3"
+    assert row[3] == "（空） → 31.3"
     assert "“同比增长（%）”：单元格显示为31%，存储值为31.3%，按31.3读取" in row[5]
     confirm(response)
     assert figure(indicators["output"]).growth == D("31.3")
@@ -580,3 +580,52 @@ def test_a_month_submitted_after_the_preview_refuses_the_confirm(
     assert [li.get_text() for li in answer.html.select("#import-refused li")] == [SUBMITTED]
     september.refresh_from_db()
     assert september.growth == D("31.3")
+
+
+# --- 未公布 and a blank 同比 are told apart (trial 17, item 2) -----------------------------------
+
+
+def test_a_growth_marked_unpublished_is_written_as_a_dash_and_read_back_so(
+    django_app, clerk, indicators, town, october_2023, office_a
+):
+    """The template writes a 未公布 同比 as "—"; uploading it unchanged keeps the mark."""
+    stored = FigureFactory(
+        indicator=indicators["output"],
+        place=town,
+        year=2023,
+        month=9,
+        value=D("29.74"),
+        growth=None,
+        growth_unpublished=True,
+        note="快报",
+    )
+    content = django_app.get(TEMPLATE.format(office=office_a.pk), user=clerk).body
+    sheet = load_workbook(io.BytesIO(content))["月报"]
+    assert sheet[f"F{line_of(sheet, 'industrial_output_above')}"].value == "—"
+    response = upload(django_app, clerk, content)
+    row = preview_row(response, "规上工业产值")
+    assert (row[2:5], row[5]) == (["29.74", "未公布", "快报"], "不变")
+    confirm(response)
+    stored.refresh_from_db()
+    assert (stored.value, stored.growth, stored.growth_unpublished, stored.version) == (
+        D("29.74"),
+        None,
+        True,
+        1,
+    )
+
+
+def test_a_growth_cleared_to_blank_is_shown_as_blank_not_as_a_dash(
+    django_app, clerk, september, template
+):
+    """A cleared 同比 reads （空）, not "—" (what a clerk types for 未公布), and is stored blank."""
+    response = upload(django_app, clerk, filled(template, {("industrial_output_above", "F"): None}))
+    row = preview_row(response, "规上工业产值")
+    assert (row[2:5], row[5]) == (["29.74", "31.3 → （空）", "快报"], "修改（同比增长）")
+    confirm(response)
+    september.refresh_from_db()
+    assert (september.value, september.growth, september.growth_unpublished) == (
+        D("29.74"),
+        None,
+        False,
+    )
