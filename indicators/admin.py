@@ -293,6 +293,8 @@ class FigureAdmin(FrozenMonthAdminMixin, VersionedAdminMixin, OfficeScopedAdmin)
     def growth_as_published(self, obj: Figure) -> str:
         """The growth as the bureau published it (31.3, not the stored 31.30), as on every
         other page (indicators.glossary.published)."""
+        if obj.growth_unpublished:
+            return str(glossary.NOT_PUBLISHED)
         if obj.growth is None:
             return admin.site.empty_value_display
         return glossary.published(obj.growth)
@@ -327,6 +329,8 @@ class FigureRevisionAdmin(OfficeScopedAdmin):
         "action",
         REVISION_COLUMNS["old_value"],
         REVISION_COLUMNS["new_value"],
+        REVISION_COLUMNS["old_growth"],
+        REVISION_COLUMNS["new_growth"],
         "changed_by",
         "reason",
     ]

@@ -848,6 +848,13 @@ def _number_reading(cell: Any, *, places: int, percent: bool, unit: str) -> Cell
     return read_number_cell(cell, places=places, percent=percent, unit=unit)
 
 
+def _growth_as_typed(figure: Figure) -> str:
+    """A stored 同比 as a clerk would type it back: "—" for 未公布, blank for none."""
+    if figure.growth_unpublished:
+        return "—"
+    return "" if figure.growth is None else format(figure.growth.normalize(), "f")
+
+
 def build_preview(
     office: Office, year: int, month: int, raw: list[dict[str, str]]
 ) -> ImportPreview:
@@ -859,13 +866,17 @@ def build_preview(
         if report_row is None:
             raise ImportRefused([_("指标“%(code)s”已不存在或已停用。") % {"code": item["code"]}])
         figure = report_row.figure
-        value = item["value"]
+        value, growth = item["value"], item["growth"]
         if not value and figure is not None:
-            value = format(figure.value_display, "f")  # a blank cell leaves the figure as it is
+            # A blank 本期数 leaves the figure as it is: its value, and its 同比 unless one is
+            # typed (a row left wholly blank changes nothing).
+            value = format(figure.value_display, "f")
+            if not growth:
+                growth = _growth_as_typed(figure)
         form = FigureRowForm(
             data={
                 "value": value,
-                "growth": item["growth"],
+                "growth": growth,
                 "note": item["note"] if item["note"] or figure is None else figure.note,
                 "version": item.get("version") or str(figure.version if figure else 0),
             },

@@ -259,6 +259,21 @@ class Indicator(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
+        if (
+            self.office_id
+            and Indicator.objects.filter(office_id=self.office_id, name=self.name)
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            # Two of one name in one office cannot be told apart on any page or in any list.
+            raise ValidationError(
+                {
+                    "name": _(
+                        "本科室已有同名指标，请换一个名称（可加口径，如“工业用电量（规上）”）。"
+                    )
+                },
+                code="name_taken",
+            )
         if self.pk is None:
             return
         stored_kind = Indicator.objects.filter(pk=self.pk).values_list("kind", flat=True).first()

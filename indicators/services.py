@@ -174,7 +174,9 @@ def figures_save(
         figure.value, figure.growth, figure.note = entry.value, entry.growth, entry.note
         figure.growth_unpublished = entry.growth_unpublished
         figure.updated_by, figure.updated_at = user, now
-        figure.is_demo = False  # a person's figure replaces a generated one
+        if figure.is_demo:  # a person's figure replaces a generated one, and its source
+            figure.source = ""
+        figure.is_demo = False
         figure.version += 1
         if past:
             figure.is_revised = True
@@ -206,6 +208,7 @@ def figures_save(
                 "updated_at",
                 "is_revised",
                 "is_demo",
+                "source",
                 "version",
             ],
         )

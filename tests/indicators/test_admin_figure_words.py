@@ -51,6 +51,8 @@ def test_the_change_record_list_uses_the_glossarys_words(django_app, admin_user,
         "操作",
         "原本期数",
         "新本期数",
+        "原同比增长（%）",
+        "新同比增长（%）",
         "操作人",
         "原因",
     ]

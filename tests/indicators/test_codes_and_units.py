@@ -125,3 +125,15 @@ def test_units_convert_within_a_dimension_and_refuse_across():
         units.convert(D(1), firm, item)
     with pytest.raises(units.UnitMismatch):
         units.convert(D(1), yi, mu)
+
+
+def test_a_second_indicator_of_the_same_name_in_one_office_is_refused(
+    django_app, admin_user, office_a, town
+):
+    assert add_indicator(django_app, admin_user, office_a, town, code="").status_code == 302
+    page = add_indicator(django_app, admin_user, office_a, town, code="")
+    assert page.status_code == 200
+    assert page.html.select_one(".field-name .errorlist").get_text() == (
+        "本科室已有同名指标，请换一个名称（可加口径，如“工业用电量（规上）”）。"
+    )
+    assert Indicator.objects.filter(name="规上工业产值").count() == 1

@@ -629,3 +629,23 @@ def test_a_growth_cleared_to_blank_is_shown_as_blank_not_as_a_dash(
         None,
         False,
     )
+
+
+
+def test_a_row_left_wholly_blank_keeps_the_stored_figure_and_growth(
+    django_app, clerk, template, indicators
+):
+    """A blank 本期数 leaves the figure as it is, its 同比 included: 不变, nothing cleared."""
+    first = filled(
+        template,
+        {("industrial_output_above", "E"): 29.74, ("industrial_output_above", "F"): 31.3},
+    )
+    assert confirm(upload(django_app, clerk, first)).status_code == 302
+    blank = filled(
+        template,
+        {("industrial_output_above", "E"): None, ("industrial_output_above", "F"): None},
+    )
+    response = upload(django_app, clerk, blank)
+    assert preview_row(response, "规上工业产值")[-1] == "不变"
+    stored = figure(indicators["output"])
+    assert (stored.value, stored.growth) == (D("29.74"), D("31.3"))

@@ -32,3 +32,32 @@ def test_a_published_growth_withdrawn_as_not_published_is_on_record(
     rows = page.html.select("#revisions-group tbody tr")
     cells = [td.get_text(" ", strip=True) for td in rows[0].select("td")]
     assert cells[4:8] == ["29.74", "29.74", "31.3", "未公布"]
+
+
+def test_the_lists_say_unpublished_and_show_the_growth_change(
+    django_app, admin_user, output, town, october_2023
+):
+    figure = FigureFactory(
+        indicator=output,
+        place=town,
+        year=2023,
+        month=6,
+        value=D("29.74"),
+        growth=D("31.3"),
+        is_demo=True,
+        source="演示数据生成",
+    )
+    form = django_app.get(f"/admin/indicators/figure/{figure.pk}/change/", user=admin_user).forms[
+        "figure_form"
+    ]
+    form["growth"] = "/"
+    assert form.submit().status_code == 302
+    figure.refresh_from_db()
+    assert (figure.is_demo, figure.source) == (False, "")
+    listing = django_app.get("/admin/indicators/figure/", user=admin_user)
+    row = listing.html.select_one("#result_list tbody tr")
+    assert row.select_one("td.field-growth_as_published").get_text() == "未公布"
+    changes = django_app.get("/admin/indicators/figurerevision/", user=admin_user)
+    row = changes.html.select_one("#result_list tbody tr")
+    assert row.select_one("td.field-old_growth").get_text() == "31.3"
+    assert row.select_one("td.field-new_growth").get_text() == "未公布"
