@@ -192,3 +192,15 @@ def test_the_quarterly_indicators_are_never_missing_or_late(
     assert farming.select_one(".status").get_text(strip=True) != "未报送"
     assert not farming.select(".status.bad")
     assert table_rows(page)["地区生产总值"]["value"] == "35.10"
+
+
+def test_the_indicator_page_says_how_often_it_is_reported(django_app, world: FrequencyWorld):
+    page = django_app.get("/indicators/gdp/", user=world.leader)
+    facts = dict(
+        zip(
+            [dt.get_text() for dt in page.html.select("dl.facts dt")],
+            [dd.get_text() for dd in page.html.select("dl.facts dd")],
+            strict=True,
+        )
+    )
+    assert facts["报送频率"] == "季报"
