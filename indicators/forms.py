@@ -55,6 +55,8 @@ WARN_CHANGE_POINTS = Decimal(20)  # a rate's change, in 个百分点
 GROWTH_TOLERANCE_POINTS = Decimal(1)  # a typed 同比 this far from the computed one is fine
 MAGNITUDE_SLACK = Decimal(3)  # "about 10⁴ times": between 10⁴/3 and 10⁴×3
 MAGNITUDE_POWERS = (8, 4, -4, -8)
+CONVERSION_PLACES = Decimal("1E-8")  # a converted value is exact to 8 decimal places
+MAX_ROUNDING_PERCENT = Decimal(1)  # a conversion rounded by more than this is refused
 
 
 def _not_a_number(raw: str) -> ValidationError:
@@ -122,10 +124,13 @@ def parse_value(
     """An amount as typed, in `unit`: '29.74', '－1,234.5', '3.49亿元', '34900万元' (→ 3.49 for
     a 亿元 `unit`), '1.2公顷' (→ 18.00 for 亩 with 2 `decimals`).
 
-    A value in another unit of the same dimension is converted (indicators.units.convert) and,
-    when `decimals` is given, rounded half-up to them. ValidationError, quoting what was typed,
-    for what is not a number, a unit not in the table, a unit that does not convert into
-    `unit` (家 into 个), or any unit when `unit` is None. Blank input is the caller's."""
+    A value in another unit of the same dimension is converted (indicators.units.convert),
+    exact to 8 decimal places, and, when `decimals` is given, rounded half-up to them
+    (`rounded` when that changed it). ValidationError, quoting what was typed, for what is not
+    a number, a unit not in the table, a unit that does not convert into `unit` (家 into 个),
+    any unit when `unit` is None, or a conversion that rounding to `decimals` would change by
+    more than 1 % or to zero (5.1万元 into 亿元 with 2 decimals: 0.00051, refused as typing
+    0.00051 is). Blank input is the caller's."""
     seen = typed.visible(raw)
     text = typed.plain(raw)
     if _NUMBER_RE.match(text):
@@ -165,9 +170,24 @@ def parse_value(
         ) from exc
     if exact and exact.adjusted() >= MAX_INTEGER_DIGITS:
         raise _too_large(raw)
-    value = exact
-    if decimals is not None:
-        value = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP) + 0
+    # The factors are stored to 10 places (亩: 666.6666666667), so 1.2公顷 comes out as
+    # 17.999999999991: the conversion is compared at 8 places, where it is 18 exactly.
+    exact = exact.quantize(CONVERSION_PLACES, rounding=ROUND_HALF_UP) + 0
+    if decimals is None:
+        return ValueReading(exact, seen, written, unit)
+    value = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP) + 0
+    if (value == 0 and exact != 0) or abs(value - exact) * 100 > abs(exact) * MAX_ROUNDING_PERCENT:
+        said = {"seen": seen, "exact": _plain(exact.normalize()), "unit": unit.name}
+        if decimals == 0:
+            message = _(
+                "“%(seen)s”换算为%(exact)s%(unit)s，不是整数，请按%(unit)s填写或改用可换算的单位。"
+            )
+        else:
+            message = _(
+                "“%(seen)s”换算为%(exact)s%(unit)s，超过%(n)d位小数，"
+                "请按%(unit)s填写或改用可换算的单位。"
+            )
+        raise ValidationError(message % {**said, "n": decimals}, code="conversion_rounded")
     return ValueReading(value, seen, written, unit, rounded=value != exact)
 
 
@@ -244,15 +264,19 @@ def figure_warnings(
     """Things worth a second look before saving; the person may confirm and save anyway.
 
     A value about 10⁴ or 10⁸ times (or a 10⁴th, a 10⁸th of) last month's or last year's figure
-    is said as the likely unit mix-up (像是按万元填写？) instead of a change in %; a rate's
-    change is in 个百分点."""
+    is said once as the likely unit mix-up (像是按万元填写？) and then no change in % is said
+    against either (the mix-up is the change); a rate's change is in 个百分点."""
+    hints = [
+        _magnitude_warning(indicator, value, figure.value, when)
+        for figure, when in ((previous, _("上月")), (last_year, _("上年同期")))
+        if figure is not None
+    ]
+    mixed_up = next((hint for hint in hints if hint), "")
+    if mixed_up:
+        return [mixed_up]
     warnings = []
-    mixed_up = ""
     if previous is not None:
-        mixed_up = _magnitude_warning(indicator, value, previous.value, _("上月"))
-        if mixed_up:
-            warnings.append(mixed_up)
-        elif indicator.is_cumulative and value < previous.value:
+        if indicator.is_cumulative and value < previous.value:
             warnings.append(
                 _("累计数%(value)s低于上月累计数%(previous)s，请核对。")
                 % {"value": value, "previous": _shown(indicator, previous.value)}
@@ -264,13 +288,8 @@ def figure_warnings(
                 change = metrics.relative_change(value, previous.value)
             warnings += _change_warning(indicator, value, previous.value, change, _("上月"))
     if last_year is not None:
-        same_mix_up = _magnitude_warning(indicator, value, last_year.value, _("上年同期"))
-        if same_mix_up:
-            if not mixed_up:
-                warnings.append(same_mix_up)
-        else:
-            change = metrics.relative_change(value, last_year.value)
-            warnings += _change_warning(indicator, value, last_year.value, change, _("上年同期"))
+        change = metrics.relative_change(value, last_year.value)
+        warnings += _change_warning(indicator, value, last_year.value, change, _("上年同期"))
     return warnings
 
 
@@ -351,25 +370,30 @@ def growth_warnings(
     last_year: Figure | None,
     stored: Figure | None,
 ) -> list[str]:
-    """同比 checked against the figures: a typed 同比 more than a point from the one computed
-    from last year's same-period figure as the pages compute it (metrics.year_on_year: a growth
-    in %, for a rate a change in 个百分点, as the typed one is then read), and a stored published
-    同比 kept while the value it was published for is changed."""
-    warnings = []
+    """同比 checked against the figures: a stored published 同比 kept while the value it was
+    published for is changed (then only that is said: the 同比 was not typed), else a typed
+    同比 more than a point from the one computed from last year's same-period figure as the
+    pages compute it (metrics.year_on_year: a growth in %, for a rate a change in 个百分点, as
+    the typed one is then read), unless the value is 10⁴ or 10⁸ times last year's."""
     if (
         stored is not None
         and stored.growth is not None
         and value != stored.value
         and growth == stored.growth
     ):
+        # The 同比 was left as it stood, not typed: say only that it may no longer fit.
         kept = {"growth": glossary.published(stored.growth)}
         if indicator.is_ratio:
-            warnings.append(
-                _("本期数已修改，原同比%(growth)s个百分点可能已不适用，请核对。") % kept
-            )
-        else:
-            warnings.append(_("本期数已修改，原同比%(growth)s%%可能已不适用，请核对。") % kept)
-    if growth is not None and last_year is not None:
+            return [_("本期数已修改，原同比%(growth)s个百分点可能已不适用，请核对。") % kept]
+        return [_("本期数已修改，原同比%(growth)s%%可能已不适用，请核对。") % kept]
+    warnings = []
+    if (
+        growth is not None
+        and last_year is not None
+        # A value 10⁴ or 10⁸ times off is said as such (figure_warnings); a growth computed
+        # from it would only repeat the mix-up as an absurd percentage.
+        and (indicator.is_ratio or _magnitude(value, last_year.value) is None)
+    ):
         # As the pages compute it when none is published: a rate's in points.
         shown = metrics.year_on_year(None, value, last_year.value, points=indicator.is_ratio)
         computed = shown.value

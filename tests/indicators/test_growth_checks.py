@@ -81,6 +81,39 @@ def test_a_count_is_told_the_ratio_only(firms):
     ]
 
 
+def test_a_mix_up_against_one_comparison_silences_the_change_lines_of_both(investment):
+    # 460300 is 10⁴ × last month's 46.03 but 115075 × last year's 4.00: no "变化11507400%".
+    previous = figure(investment, "46.03", month=8)
+    last_year = figure(investment, "4.00", year=2022)
+    assert figure_warnings(investment, 9, D("460300"), previous, last_year) == [
+        "本期数460300约为上月46.03的1万倍，像是按万元填写？（460300万元＝46.03亿元）"
+    ]
+    # The other way round: last year's is the mix-up, last month's a change in % only.
+    previous = figure(investment, "0.50", month=7)
+    last_year = figure(investment, "46.03", year=2021)
+    assert figure_warnings(investment, 9, D("460300"), previous, last_year) == [
+        "本期数460300约为上年同期46.03的1万倍，像是按万元填写？（460300万元＝46.03亿元）"
+    ]
+
+
+def test_a_cumulative_mix_up_says_no_run_rate_change_either(output):
+    # 1-8月 5.10, 1-9月 typed 51500: the run-rate change against 5.10 × 9/8 is no line.
+    previous = figure(output, "5.10", month=8)
+    last_year = figure(output, "0.0479", year=2022)  # 10⁶ times off: no hint of its own
+    assert figure_warnings(output, 9, D("51500"), previous, last_year) == [
+        "本期数51500约为上月5.10的1万倍，像是按万元填写？（51500万元＝5.15亿元）"
+    ]
+    # A ten-thousandth of last month's cumulative: not "累计数低于上月累计数" as well.
+    assert figure_warnings(output, 9, D("0.0005"), previous, None) == [
+        "本期数0.0005约为上月5.10的万分之一，请核对单位和位数。"
+    ]
+
+
+def test_a_typed_growth_is_not_checked_against_a_value_that_is_a_mix_up(output_history):
+    last_year = Figure.objects.get(indicator=output_history, year=2022)
+    assert growth_warnings(output_history, D("226500"), D("6.6"), last_year, None) == []
+
+
 def test_a_large_change_that_is_no_power_of_ten_keeps_the_change_line(investment):
     previous = figure(investment, "46.03", month=8)
     assert figure_warnings(investment, 9, D("460.30"), previous, None) == [
@@ -188,12 +221,17 @@ def test_an_edited_value_with_its_old_growth_kept_is_flagged(output):
     assert growth_warnings(output, D("30.10"), D("31.3"), None, stored) == [
         "本期数已修改，原同比31.3%可能已不适用，请核对。"
     ]
+    # Kept, it is only flagged, not also compared with last year's (it was not typed).
+    last_year = figure(output, "22.65", year=2022)
+    assert growth_warnings(output, D("33.00"), D("31.3"), last_year, stored) == [
+        "本期数已修改，原同比31.3%可能已不适用，请核对。"
+    ]
     # A new growth typed with the new value, or the value left as it was: nothing to flag.
     assert growth_warnings(output, D("30.10"), D("33"), None, stored) == []
     assert growth_warnings(output, D("29.74"), D("31.3"), None, stored) == []
 
 
-def test_the_report_page_flags_the_kept_growth_and_checks_it_too(
+def test_the_report_page_flags_only_the_kept_growth_not_as_typed(
     django_app, clerk, office_a, output_history, firms, october_2023
 ):
     figure(output_history, "29.74", growth=D("31.3"))
@@ -202,9 +240,15 @@ def test_the_report_page_flags_the_kept_growth_and_checks_it_too(
     assert form["rows-0-growth"].value == "31.3"
     form["rows-0-value"] = "33.00"
     response = form.submit()
+    # The clerk did not type (填写) 31.3: no "填写的同比增长31.3%与…相差" line beside it.
     assert [li.get_text() for li in response.html.select(".warnings li")] == [
         "规上工业产值：本期数已修改，原同比31.3%可能已不适用，请核对。",
-        "规上工业产值：填写的同比增长31.3%与按上年同期数22.65计算的45.70%相差14.40个百分点，请核对。",
+    ]
+    form = rows_form(response)
+    form["rows-0-growth"] = "40"  # now typed, and 5.7 points off the computed 45.70 %
+    response = form.submit()
+    assert [li.get_text() for li in response.html.select(".warnings li")] == [
+        "规上工业产值：填写的同比增长40%与按上年同期数22.65计算的45.70%相差5.70个百分点，请核对。",
     ]
     form = rows_form(response)
     form["rows-0-growth"] = "45.7"

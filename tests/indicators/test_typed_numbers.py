@@ -129,11 +129,63 @@ class TestUnits:
         assert parse_value("0.5亿元", unit("wan_yuan"), 2).value == D("5000.00")
 
     def test_a_conversion_that_needs_rounding_is_rounded_half_up_and_said(self):
-        reading = parse_value("1.2公顷", unit("mu"), 2)
-        assert reading.value == D("18.00")
-        assert reading.notice == "已将“1.2公顷”换算为18.00亩（已四舍五入）。"
+        reading = parse_value("29,740万元", unit("yi_yuan"), 2)  # 2.974 → 2.97: 0.13 % off
+        assert reading.value == D("2.97") and reading.rounded
+        assert reading.notice == "已将“29,740万元”换算为2.97亿元（已四舍五入）。"
         assert parse_value("0.0005亿元", unit("wan_yuan"), 0).value == D("5")
-        assert parse_value("0.00025亿元", unit("wan_yuan"), 0).value == D("3")  # 2.5 → 3
+        assert parse_value("0.0200005亿元", unit("wan_yuan"), 0).value == D("200")  # 200.005
+
+    def test_an_exact_conversion_through_a_stored_factor_is_not_called_rounded(self):
+        # 亩's factor is stored as 666.6666666667: 1.2公顷 comes out as 17.99999999999…,
+        # which is 18 to 8 places, and 18 亩 exactly.
+        reading = parse_value("1.2公顷", unit("mu"), 2)
+        assert reading.value == D("18.00") and not reading.rounded
+        assert reading.notice == "已将“1.2公顷”换算为18.00亩。"
+        assert not parse_value("3公顷", unit("mu"), 0).rounded  # 45 亩
+
+    @pytest.mark.parametrize(
+        ("raw", "code", "decimals", "message"),
+        [
+            # 0.00051 would save as 0.00, as typing 0.000515 directly is refused.
+            (
+                "5.1万元",
+                "yi_yuan",
+                2,
+                "“5.1万元”换算为0.00051亿元，超过2位小数，请按亿元填写或改用可换算的单位。",
+            ),
+            (
+                "5.1 万 元",
+                "yi_yuan",
+                2,
+                "“5.1 万 元”换算为0.00051亿元，超过2位小数，请按亿元填写或改用可换算的单位。",
+            ),
+            # 0.0347 → 0.03 is 13.5 % off.
+            (
+                "347万元",
+                "yi_yuan",
+                2,
+                "“347万元”换算为0.0347亿元，超过2位小数，请按亿元填写或改用可换算的单位。",
+            ),
+            # 2.5 → 3 is 20 % off.
+            (
+                "0.00025亿元",
+                "wan_yuan",
+                0,
+                "“0.00025亿元”换算为2.5万元，不是整数，请按万元填写或改用可换算的单位。",
+            ),
+        ],
+    )
+    def test_a_conversion_that_rounding_would_lose_is_refused_naming_the_exact_value(
+        self, raw, code, decimals, message
+    ):
+        assert refusal(raw, unit(code), decimals) == message
+
+    def test_rounding_of_one_percent_or_less_is_kept(self):
+        # 0.995 → 1.00 (0.5 % off) is rounded; 0.0995 → 0.10 (0.5 %) too.
+        assert parse_value("9950万元", unit("yi_yuan"), 2).value == D("1.00")
+        assert parse_value("995万元", unit("yi_yuan"), 2).value == D("0.10")
+        # Not asked for any decimals (no indicator): the exact conversion, unrounded.
+        assert parse_value("5.1万元", unit("yi_yuan")).value == D("0.00051")
 
     def test_the_indicators_own_unit_is_no_conversion(self):
         reading = parse_value("3.49亿元", unit("yi_yuan"), 2)
@@ -269,6 +321,21 @@ def test_a_refused_row_on_the_page_says_what_it_saw_and_what_it_expects(
     # The zero-width space is read past; the unit is what is wrong, and the quote shows both.
     assert "“12家[U+200B]次”：单位“家次”不能换算为本栏的单位“家”。应为数字，如 12.5。" in text
     assert "“增长约5%”不是有效的同比增长。" in text
+    assert not Figure.objects.filter(year=2023, month=9).exists()
+
+
+@pytest.mark.django_db
+def test_a_conversion_rounding_to_almost_nothing_is_refused_on_the_page_not_saved(
+    report_page, output_history, firms, october_2023
+):
+    form = report_form(report_page())
+    form["rows-0-value"] = "5.1 万 元"
+    response = form.submit()
+    assert response.status_code == 200
+    text = row_text(response, "规上工业产值")
+    assert "“5.1 万 元”换算为0.00051亿元，超过2位小数，请按亿元填写或改用可换算的单位。" in text
+    # A refusal, not a warning: no confirming tick saves it.
+    assert "confirm_warnings" not in report_form(response).fields
     assert not Figure.objects.filter(year=2023, month=9).exists()
 
 
