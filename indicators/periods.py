@@ -14,8 +14,10 @@ from xiage import typed
 # The words of a month written in Chinese (data, not wording: tests/test_gettext_literals.py).
 YEAR_WORD, MONTH_WORDS = "年", "月份|月"
 # A year and a month as typed (after xiage.typed.plain): 2026-10, 2026.10, 2026/10,
-# 2026年10月, 2026年10月份.
-_PERIOD_RE = re.compile(rf"^([0-9]{{4}})(?:{YEAR_WORD}|[-./])([0-9]{{1,2}})(?:{MONTH_WORDS})?$")
+# 2026年10月, 2026年10月份, and a year-to-date label as the pages print it: 2026年1-10月.
+_PERIOD_RE = re.compile(
+    rf"^([0-9]{{4}})(?:{YEAR_WORD}(?:0?1-)?|[-./])([0-9]{{1,2}})(?:{MONTH_WORDS})?$"
+)
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years a period or an export may name
 
 
@@ -26,7 +28,8 @@ class PeriodError(ValueError):
 def parse_period(text: str) -> tuple[int, int]:
     """(year, month) of a month as typed in a month box or a text box standing in for one:
     '2026-10', '2026.10', '2026/10', '2026年10月', '2026年10月份', '２０２６－１０',
-    ' 2026 - 10 ' (full-width digits, look-alikes of minus and spaces read as meant).
+    ' 2026 - 10 ' (full-width digits, look-alikes of minus and spaces read as meant), and the
+    year-to-date label the pages print, '2026年1-10月' or '2026年1－10月' (→ (2026, 10)).
 
     PeriodError, in Chinese, quoting what was typed, for any other text, a month outside 1-12
     or a year outside FIRST_YEAR-LAST_YEAR."""

@@ -28,6 +28,11 @@ REPORT = "/admin/indicators/figure/report/"
         "2026\u201310",  # en dash
         "\u30002026年\u200b10月\u3000",  # ideographic spaces and a zero-width space
         "２０２６年１０月",
+        # The year-to-date heading the report page prints (经济发展办 · 2026年1-10月).
+        "2026年1-10月",
+        "2026年1－10月",  # full-width hyphen-minus
+        "2026年1\u201310月",  # en dash
+        "2026年01-10月份",
     ],
 )
 def test_a_month_is_read_as_people_write_it(text):
@@ -39,6 +44,14 @@ def test_a_single_digit_month_is_read_too():
     assert periods.parse_period("2026.1") == (2026, 1)
 
 
+def test_a_year_to_date_label_is_read_as_its_last_month():
+    assert periods.parse_period("2026年1-9月") == (2026, 9)
+    assert periods.parse_period("2023年1-12月") == (2023, 12)
+    with pytest.raises(periods.PeriodError) as caught:
+        periods.parse_period("2026年1-13月")
+    assert str(caught.value) == "月份“2026年1-13月”不存在。"
+
+
 @pytest.mark.parametrize(
     ("text", "shown"),
     [
@@ -48,6 +61,8 @@ def test_a_single_digit_month_is_read_too():
         ("2026-10-01", "2026-10-01"),
         ("2026年10日", "2026年10日"),
         ("2026-²", "2026-²"),  # a superscript is no digit
+        ("2026年3-10月", "2026年3-10月"),  # not year to date: which month is not guessed
+        ("2026-1-10", "2026-1-10"),
         ("2026\u200b", "2026[U+200B]"),
     ],
 )
@@ -107,3 +122,18 @@ def test_a_month_box_refuses_text_it_cannot_read_in_chinese(django_app, clerk, o
     assert refused.status_code == 200
     assert "月份“九月”无法识别：月份格式应为年月，如 2026-10 或 2026年10月。" in refused.text
     assert not any("rows-TOTAL_FORMS" in form.fields for form in refused.forms.values())
+
+
+@pytest.mark.django_db
+def test_the_pages_own_heading_typed_into_the_month_box_opens_that_month(
+    django_app, clerk, office_a, output, town, october_2023
+):
+    FigureFactory(indicator=output, place=town, year=2023, month=9, value=D("29.74"))
+    page = django_app.get(REPORT, user=clerk)
+    picker = next(form for form in page.forms.values() if "period" in form.fields)
+    picker["period"] = "2023年1－9月"
+    opened = picker.submit()
+    assert opened.status_code == 200
+    assert "经济发展办 · 2023年1-9月" in opened.text
+    rows = next(form for form in opened.forms.values() if "rows-TOTAL_FORMS" in form.fields)
+    assert rows["rows-0-value"].value == "29.74"
