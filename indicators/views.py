@@ -366,6 +366,13 @@ def _import_confirm(request: SignedInRequest, context: dict) -> HttpResponse:
         _record_import(request, subject, filename, problem, refused=True)
         context.update(preview=preview, filename=filename)
         return TemplateResponse(request, IMPORT_TEMPLATE, context)
+    if preview.warnings and request.POST.get("confirm_warnings") != "1":
+        # As on 月报填报: numbers worth a second look are saved only once the clerk says so.
+        messages.error(
+            request, _("请先核对提示的数据，勾选“我已核对以上提示的数据，确认保存”后再确认导入。")
+        )
+        context.update(preview=preview, filename=filename)
+        return TemplateResponse(request, IMPORT_TEMPLATE, context)
     try:
         result = services.figures_save(
             year=year,

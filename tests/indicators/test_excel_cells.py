@@ -91,6 +91,8 @@ def upload(django_app, user, content: bytes, name: str = "月报.xlsx"):
 def confirm(response):
     """Press the preview's 确认导入 (the page must offer it)."""
     form = next(form for form in response.forms.values() if "confirm" in form.fields)
+    if "confirm_warnings" in form.fields:  # numbers worth a second look: 我已核对
+        form["confirm_warnings"] = True
     return form.submit()
 
 
@@ -631,7 +633,6 @@ def test_a_growth_cleared_to_blank_is_shown_as_blank_not_as_a_dash(
     )
 
 
-
 def test_a_row_left_wholly_blank_keeps_the_stored_figure_and_growth(
     django_app, clerk, template, indicators
 ):
@@ -649,3 +650,21 @@ def test_a_row_left_wholly_blank_keeps_the_stored_figure_and_growth(
     assert preview_row(response, "规上工业产值")[-1] == "不变"
     stored = figure(indicators["output"])
     assert (stored.value, stored.growth) == (D("29.74"), D("31.3"))
+
+
+def test_a_file_with_numbers_worth_a_second_look_needs_the_tick(
+    django_app, clerk, template, indicators
+):
+    """As on 月报填报: a warning (here a 万元 figure in a 亿元 indicator) is saved only once
+    the clerk ticks 我已核对."""
+    content = filled(template, {("industrial_output_above", "E"): 297400})
+    response = upload(django_app, clerk, content)
+    assert response.html.select_one(".warnings li") is not None
+    form = next(form for form in response.forms.values() if "confirm" in form.fields)
+    refused = form.submit()
+    assert "请先核对提示的数据" in refused.text
+    assert not Figure.objects.filter(indicator=indicators["output"], year=2023, month=9).exists()
+    form = next(form for form in refused.forms.values() if "confirm" in form.fields)
+    form["confirm_warnings"] = True
+    assert form.submit().status_code == 302
+    assert figure(indicators["output"]).value == D("297400")
