@@ -410,6 +410,7 @@ def test_excel_cells_typed_as_text_are_read_as_the_form_reads_them(
     preview = form.submit()
     assert "已将“297400万元”换算为29.74亿元。" in preview.text
     confirm = next(f for f in preview.forms.values() if "confirm" in f.fields)
+    confirm["confirm_warnings"] = True  # a conversion is said, and confirmed, as on 月报填报
     assert confirm.submit().status_code == 302
     stored = {
         f.indicator.name: (f.value, f.growth, f.growth_unpublished)
