@@ -16,6 +16,7 @@ import argparse
 import io
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -361,7 +362,8 @@ def form_save(scale: Scale, period: str, handles: dict) -> tuple[float, int]:
     from indicators import periods, selectors
 
     year, month = periods.parse_period(period)
-    rows = selectors.report_rows(office, year, month)
+    # The rows the form asks for (an indicator not due this month is not among them).
+    rows = [row for row in selectors.report_rows(office, year, month) if row.asked]
     data = {
         "rows-TOTAL_FORMS": str(len(rows)),
         "rows-INITIAL_FORMS": str(len(rows)),
@@ -389,8 +391,10 @@ def form_save(scale: Scale, period: str, handles: dict) -> tuple[float, int]:
             started = time.perf_counter()
             response = clerk.post(url, data)
             samples.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 302:
-            raise AssertionError(f"monthly form refused: {response.content[:300]!r}")
+        if response.status_code != 302:  # say why: the page's error and message lines
+            page = response.content.decode()
+            said = re.findall(r"(?:errorlist|message-alert)[^>]*>(.*?)</", page)
+            raise AssertionError(f"monthly form refused: {said[:5]!r}")
         counts.append(len(context.captured_queries))
         if attempt == 2:
             break  # the last save stays, as the pages below expect the month's figures
