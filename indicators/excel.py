@@ -47,7 +47,7 @@ from openpyxl.worksheet._reader import WorkSheetParser
 from accounts import permissions
 from accounts.models import Office, User
 from indicators import glossary, periods, selectors, xlsx_check
-from indicators.forms import MAX_INTEGER_DIGITS, FigureRowForm, decimal_places
+from indicators.forms import MAX_INTEGER_DIGITS, FigureRowForm, decimal_places, growth_text
 from indicators.models import Category, Figure, Indicator
 from xiage import spreadsheets
 from xiage.downloads import XLSX_TYPE  # noqa: F401 (the import form names it)
@@ -228,7 +228,7 @@ class ImportRow:
         if figure is not None:
             old = {
                 "value": glossary.published(figure.value, decimals),
-                "growth": _growth_text(figure.growth, getattr(figure, "growth_unpublished", False)),
+                "growth": _growth_text(figure.growth, figure.growth_unpublished),
                 "note": figure.note,
             }
         if self.errors:
@@ -266,7 +266,7 @@ class ImportRow:
         changed = set()
         if data.get("value") is not None and data["value"] != figure.value:
             changed.add("value")
-        unpublished = bool(getattr(figure, "growth_unpublished", False))
+        unpublished = bool(figure.growth_unpublished)
         if (data.get("growth"), bool(data.get("growth_unpublished"))) != (
             figure.growth,
             unpublished,
@@ -848,13 +848,6 @@ def _number_reading(cell: Any, *, places: int, percent: bool, unit: str) -> Cell
     return read_number_cell(cell, places=places, percent=percent, unit=unit)
 
 
-def _growth_as_typed(figure: Figure) -> str:
-    """A stored 同比 as a clerk would type it back: "—" for 未公布, blank for none."""
-    if figure.growth_unpublished:
-        return "—"
-    return "" if figure.growth is None else format(figure.growth.normalize(), "f")
-
-
 def build_preview(
     office: Office, year: int, month: int, raw: list[dict[str, str]]
 ) -> ImportPreview:
@@ -872,7 +865,7 @@ def build_preview(
             # typed (a row left wholly blank changes nothing).
             value = format(figure.value_display, "f")
             if not growth:
-                growth = _growth_as_typed(figure)
+                growth = growth_text(figure)
         form = FigureRowForm(
             data={
                 "value": value,

@@ -74,10 +74,8 @@ def get(pk: int | None) -> UnitInfo:
 
 def by_name(name: str) -> UnitInfo | None:
     """The unit called `name` (亿元, 亩 …), or None."""
-    if not _by_name:
-        _load()
     info = _by_name.get(name)
-    if info is None:
+    if info is None:  # not loaded yet, or added by another process since
         _load()
         info = _by_name.get(name)
     return info
