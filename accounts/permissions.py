@@ -61,6 +61,12 @@ def can_manage_offices(user: User) -> bool:
     return user.is_active and user.is_admin
 
 
+def can_plan_year(user: User) -> bool:
+    """Admins plan a year: open it (开启新年度), turn its plan text into tasks, and import or
+    export its targets and tasks by Excel."""
+    return user.is_active and user.is_admin
+
+
 def can_enter_data(user: User) -> bool:
     """Clerks (for their own office) and admins (for any office) enter figures and progress."""
     return user.is_active and (user.is_admin or (user.is_clerk and user.office_id is not None))

@@ -85,6 +85,8 @@ class PlanSection(models.Model):
     number = models.PositiveSmallIntegerField(_("序号"))
     title = models.CharField(_("标题"), max_length=100)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-year", "number"]
         verbose_name = _("工作计划板块")
@@ -250,6 +252,8 @@ class ProjectYearPlan(models.Model):
     goal = models.CharField(_("年度目标"), max_length=200, blank=True)
     is_demo = models.BooleanField(_("演示数据"), default=False)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["project", "-year"]
         verbose_name = _("年度投资计划")
@@ -370,6 +374,15 @@ class Task(VersionedModel):
         related_name="tasks",
     )
     order = models.PositiveIntegerField(_("排序"), default=0)
+    carried_from = models.ForeignKey(
+        "self",
+        verbose_name=_("结转自"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="carried_into",
+        help_text=_("上年未完成、结转到本年的任务：指向上年的原任务。"),
+    )
 
     history = HistoricalRecords()
 
@@ -581,3 +594,32 @@ class SupervisionItem(VersionedModel):
 
     def is_overdue(self, on: date) -> bool:
         return self.is_open and self.due_date < on
+
+
+class YearOpening(models.Model):
+    """The record that a plan year was opened (开启新年度): who, when and what it created.
+
+    One row per year: opening a year a second time finds this row and creates nothing.
+    ``created`` counts what the opening made, by kind: {"targets": n, "sections": n,
+    "tasks": n, "year_plans": n}.
+    """
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("开启人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    opened_at = models.DateTimeField(_("开启时间"), auto_now_add=True)
+    created = models.JSONField(_("创建内容"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("年度开启记录")
+        verbose_name_plural = _("年度开启记录")
+
+    def __str__(self) -> str:
+        return gettext("%(year)d年度开启记录") % {"year": self.year}
