@@ -176,6 +176,11 @@ class Place(models.Model):
     name = models.CharField(_("名称"), max_length=32, unique=True)
     level = models.CharField(_("层级"), max_length=8, choices=Level.choices)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_demo = models.BooleanField(
+        _("演示数据"),
+        default=False,
+        help_text=_("演示数据补齐的行政村（原文未列出名称），清除演示数据时一并删除。"),
+    )
 
     class Meta:
         ordering = ["order", "id"]
