@@ -19,7 +19,7 @@ from accounts.models import Office, User
 from accounts.permissions import readable_offices, scope_to_offices
 from indicators import glossary, periods, review
 from indicators import selectors as indicator_selectors
-from indicators.metrics import YearOnYear, year_on_year
+from indicators.metrics import GrowthChange, YearOnYear, growth_change, year_on_year
 from indicators.models import Figure, Indicator, MonthReview, Place
 from plans import status
 from plans.models import (
@@ -139,6 +139,38 @@ class IndicatorRow:
     # The period the row is shown for (the dashboard's): (year, month) above is the figure's
     # own, earlier for an indicator that does not report that month (see indicator_rows).
     shown_for: tuple[int, int] | None = None
+    # The previous reported period (periods.previous_reported_period), its figure and that
+    # period's last-year figure: read only when asked for (the 增速较上期变化 column).
+    previous_period: tuple[int, int] | None = None
+    previous: Figure | None = None
+    previous_last_year: Figure | None = None
+
+    @property
+    def last_year_value(self) -> Decimal | None:
+        """上年同期: last year's figure of the row's period, with the indicator's decimals."""
+        return self.last_year.value_display if self.last_year else None
+
+    @property
+    def previous_year_on_year(self) -> YearOnYear | None:
+        """The previous reported period's 同比, as year_on_year shows it."""
+        if self.previous is None:
+            return None
+        last = self.previous_last_year.value if self.previous_last_year else None
+        return year_on_year(
+            self.previous.growth, self.previous.value, last, points=self.indicator.is_ratio
+        )
+
+    @property
+    def growth_change(self) -> GrowthChange | None:
+        """增速较上期变化 (metrics.growth_change); None for a rate indicator or a missing 同比."""
+        return growth_change(self.year_on_year, self.previous_year_on_year)
+
+    @property
+    def previous_label(self) -> str:
+        """The previous reported period as written (2026年1-8月), '' when not read."""
+        if self.previous_period is None:
+            return ""
+        return periods.period_label(*self.previous_period, cumulative=self.indicator.is_cumulative)
 
     @property
     def period_note(self) -> str:
@@ -359,6 +391,7 @@ def indicator_rows(
     month: int,
     *,
     among: QuerySet | None = None,
+    previous: bool = False,
 ) -> list[IndicatorRow]:
     """Each indicator's town figure for the period, and last year's of the same month, with
     its target and whether its office's month is reviewed: two queries. `among`, the query the
@@ -369,7 +402,8 @@ def indicator_rows(
     reports (periods.reported_period): for 2026-10 a 季报 indicator's 2026-09 figure, a 年报
     one's 2025-12; the row's year and month are then that period's (its label, 时序进度 and
     target are its own) and `shown_for` is the period asked for. A figure stored for the
-    period asked for is always the one shown."""
+    period asked for is always the one shown. With `previous`, the previous reported
+    period's figures too (IndicatorRow.previous), in the same query."""
     from django.db.models import Exists, OuterRef
 
     ids = (
@@ -382,6 +416,14 @@ def indicator_rows(
         for indicator in indicators
     }
     wanted = {(year, month), *own.values()}
+    before: dict[tuple[int, int, int], tuple[int, int]] = {}  # (pk, row's period): previous
+    if previous:
+        for indicator in indicators:
+            for period in {(year, month), own[indicator.pk]}:
+                before[(indicator.pk, *period)] = periods.previous_reported_period(
+                    indicator.reporting_months, *period
+                )
+        wanted |= set(before.values())
     in_periods = Q()
     for wanted_year, wanted_month in wanted:
         in_periods |= Q(year__in=(wanted_year, wanted_year - 1), month=wanted_month)
@@ -415,6 +457,9 @@ def indicator_rows(
         if figure is not None:
             figure.indicator = indicator
         last_year = by_key.get((indicator.pk, row_year - 1, row_month))
+        if last_year is not None:
+            last_year.indicator = indicator
+        previous_period = before.get((indicator.pk, row_year, row_month))
         target = targets.get((indicator.pk, row_year))
         rows.append(
             IndicatorRow(
@@ -438,6 +483,13 @@ def indicator_rows(
                 ),
                 reviewed=bool(figure is not None and figure.office_reviewed),
                 shown_for=(year, month),
+                previous_period=previous_period,
+                previous=by_key.get((indicator.pk, *previous_period)) if previous_period else None,
+                previous_last_year=by_key.get(
+                    (indicator.pk, previous_period[0] - 1, previous_period[1])
+                )
+                if previous_period
+                else None,
             )
         )
     return rows
@@ -451,6 +503,7 @@ def dashboard(
     category: str = "",
     office: Office | None = None,
     today: date | None = None,
+    previous: bool = False,
 ) -> Dashboard:
     today = today or periods.today()
     # Every row below belongs to an office the user may read: one object per office, given to
@@ -460,7 +513,7 @@ def dashboard(
     indicators = _with_office(list(indicators_qs), readable)
     # The readable offices' review records, for 报送情况 below.
     reviews = indicator_selectors.month_reviews(list(readable), year, month)
-    rows = indicator_rows(indicators, year, month, among=indicators_qs)
+    rows = indicator_rows(indicators, year, month, among=indicators_qs, previous=previous)
 
     projects_qs = scope_to_offices(Project.objects.filter(is_active=True), user).filter(
         children__isnull=True

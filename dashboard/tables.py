@@ -140,7 +140,70 @@ COLUMNS = [
         lambda row: row.indicator.office.name,
     ),
 ]
+
+
+def _growth_change(row: IndicatorRow) -> str:
+    """增速较上期变化 (+3.2), with the previous period's 同比 it is taken from on hover."""
+    change, before = row.growth_change, row.previous_year_on_year
+    if change is None or before is None:
+        return glossary.EMPTY
+    note = str(glossary.PREVIOUS_GROWTH) % {
+        "period": row.previous_label,
+        "growth": glossary.growth_text(before.value, official=before.official, percent=True),
+    }
+    return format_html(
+        '<span title="{}">{}</span>', note, glossary.signed_change(change.points, change.places)
+    )
+
+
+# The columns a reader may add (?cols=prev,delta, or ?cols=prev&cols=delta from the page's
+# checkboxes; off unless asked for), each placed after the column it explains.
+EXTRA_FIELD = "cols"
+EXTRA_COLUMNS = {
+    "prev": (
+        "value",
+        Column(
+            "prev",
+            glossary.LAST_YEAR_FIGURE,
+            lambda row: glossary.published(
+                row.last_year_value, row.indicator.decimals, grouped=True
+            ),
+            lambda row: row.last_year_value,
+            numeric=True,
+        ),
+    ),
+    "delta": (
+        "growth",
+        Column(
+            "delta",
+            glossary.GROWTH_CHANGE_PTS,
+            _growth_change,
+            lambda row: row.growth_change.points if row.growth_change else None,
+            numeric=True,
+        ),
+    ),
+}
 BY_NAME = {column.name: column for column in COLUMNS}
+
+
+def extra_columns(query: QueryDict) -> tuple[str, ...]:
+    """The added columns the query asks for (?cols=prev,delta or repeated ?cols=), in the
+    table's order; anything else in ?cols= is ignored."""
+    asked: set[str] = set()
+    for value in query.getlist(EXTRA_FIELD):
+        asked.update(part.strip() for part in str(value).split(","))
+    return tuple(name for name in EXTRA_COLUMNS if name in asked)
+
+
+def columns_for(extras: tuple[str, ...]) -> list[Column]:
+    """The table's columns with the added ones after the columns they explain."""
+    columns = []
+    for column in COLUMNS:
+        columns.append(column)
+        columns.extend(
+            EXTRA_COLUMNS[name][1] for name in extras if EXTRA_COLUMNS[name][0] == column.name
+        )
+    return columns
 
 
 @dataclass(frozen=True)
@@ -183,7 +246,9 @@ def _sorted(rows: list[IndicatorRow], order_by: str) -> tuple[list[IndicatorRow]
     """Rows sorted by ?sort= (a column's name, '-' before it for descending; empty values
     lowest); (rows, column name, 'asc'/'desc'), or the rows as they came for any other value."""
     name = order_by.removeprefix("-")
-    column = BY_NAME.get(name)
+    column = BY_NAME.get(name) or next(
+        (extra for _after, extra in EXTRA_COLUMNS.values() if extra.name == name), None
+    )
     if column is None or column.sort_key is None:
         return rows, "", ""
     key = column.sort_key
@@ -228,12 +293,13 @@ def indicator_table(rows: list[IndicatorRow], query: QueryDict, *, per_page: int
     """The table for a request's ?sort=, ?page= and ?per_page= (each clamped to a sensible
     value: a page past the end shows the last page)."""
     data, sorted_by, direction = _sorted(rows, query.get(SORT_FIELD, "").strip())
+    columns = columns_for(extra_columns(query))
     size = bounded_int(query.get(PER_PAGE_FIELD), default=per_page, lowest=1, highest=MAX_PER_PAGE)
     number = bounded_int(query.get(PAGE_FIELD), default=1, lowest=1, highest=10**9)
     paginator = Paginator(data, size)
     page = paginator.page(min(number, paginator.num_pages))
     headers = []
-    for column in COLUMNS:
+    for column in columns:
         href, shown = "", ""
         if column.sort_key is not None:
             shown = direction if column.name == sorted_by else ""
@@ -248,7 +314,7 @@ def indicator_table(rows: list[IndicatorRow], query: QueryDict, *, per_page: int
             mark_safe(
                 "".join(
                     f'<td class="{_escaped(column.css)}">{_escaped(column.cell(row))}</td>'
-                    for column in COLUMNS
+                    for column in columns
                 )
             ),
         )

@@ -59,6 +59,8 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _filtered(request: HttpRequest) -> tuple[selectors.Dashboard, DashboardFilter, str]:
+    from dashboard import tables  # the table's added columns (?cols=) are read with the data
+
     year, month, period_error = _period(request)
     filters = DashboardFilter(request.GET or None, user=user_of(request))
     filters.is_valid()
@@ -69,6 +71,7 @@ def _filtered(request: HttpRequest) -> tuple[selectors.Dashboard, DashboardFilte
         month,
         category=cleaned.get("category") or "",
         office=cleaned.get("office"),
+        previous="delta" in tables.extra_columns(request.GET),
     )
     return data, filters, period_error
 
@@ -77,6 +80,8 @@ def _filtered(request: HttpRequest) -> tuple[selectors.Dashboard, DashboardFilte
 def export(request: HttpRequest) -> HttpResponse:
     """The table as filtered, every row, as CSV (?_export=csv) or Excel (?_export=xlsx): the
     rule of every export of figures, so a person who reads no office's data gets 403."""
+    from dashboard import tables
+
     kind = "xlsx" if request.GET.get("_export") == "xlsx" else "csv"
     data, _filters, _error = _filtered(request)
     name = _("下各镇经济指标_%(period)s.%(kind)s") % {
@@ -84,10 +89,11 @@ def export(request: HttpRequest) -> HttpResponse:
         "kind": kind,
     }
     audit.record(audit.Action.EXPORT, request=request, obj=name, detail=request.GET.urlencode())
+    extras = tables.extra_columns(request.GET)  # the columns the reader added to the table
     if kind == "csv":
-        return exports.csv_response(data.rows, name)
+        return exports.csv_response(data.rows, name, extras)
     title = _("下各镇经济指标完成情况表（%(period)s）") % {"period": data.period_label}
-    return exports.xlsx_response(data.rows, name, title)
+    return exports.xlsx_response(data.rows, name, title, extras)
 
 
 def _cycle_collection_paused(
@@ -114,6 +120,8 @@ def _cycle_collection_paused(
 @_cycle_collection_paused
 def _index_page(request: HttpRequest) -> page_cache.Page:
     """The page's title (the period) and its body, which holds nothing of the user's own."""
+    from dashboard import tables
+
     data, filters, period_error = _filtered(request)
     year, month = data.year, data.month
     # A page of the table at a time: leaders read the cards first, and a catalogue of hundreds
@@ -143,6 +151,11 @@ def _index_page(request: HttpRequest) -> page_cache.Page:
         "period_value": periods.format_period(year, month),
         "period_error": period_error,
         "table": table,
+        # The columns a reader may add, as the filter form's checkboxes: (name, label, shown).
+        "extra_choices": [
+            (name, column.label, name in tables.extra_columns(request.GET))
+            for name, (_after, column) in tables.EXTRA_COLUMNS.items()
+        ],
         "task_page": task_page,
         # The export buttons and the briefing's link, for those the downloads' rule allows.
         "can_export": can_read_office_data(user_of(request)),

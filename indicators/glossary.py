@@ -55,6 +55,12 @@ TIME_PROGRESS_PCT = _("时序进度（%）")
 GAP_PTS = _("超（+）/落后（−）（百分点）")
 STATUS = _("状态")
 MARKS = _("标记")
+# The dashboard's optional columns (?cols=prev,delta): the same period last year's figure, and
+# how many points the 同比 moved since the previous reported period (metrics.growth_change).
+LAST_YEAR_FIGURE = _("上年同期")
+GROWTH_CHANGE_PTS = _("增速较上期变化（百分点）")
+# Beside a growth change, on hover: the previous period's 同比 it is taken from.
+PREVIOUS_GROWTH = _("上期（%(period)s）同比增长%(growth)s")
 POINTS = _("个百分点")
 
 # --- status words (plans.status and indicators.review attach them to their enums) --------
@@ -139,6 +145,15 @@ def signed_points(value: Decimal | None) -> str:
         return EMPTY
     text = two_places(value)
     return f"+{text}" if value > 0 else text
+
+
+def signed_change(points: Decimal | None, places: int = 2) -> str:
+    """+3.2 / -0.45 / 0.0: a change in points with the decimals it is good to (the 增速较上期变化
+    column: metrics.growth_change); — without one."""
+    if points is None:
+        return EMPTY
+    text = _text(points.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP), False)
+    return f"+{text}" if points > 0 else text
 
 
 def completion_text(rate: Decimal | None, *, published: bool = False, percent: bool = True) -> str:

@@ -170,3 +170,33 @@ def relative_change(value: Decimal, reference: Decimal) -> Decimal | None:
     if reference == 0:
         return None
     return round2((value - reference) * HUNDRED / abs(reference))
+
+
+@dataclass(frozen=True)
+class GrowthChange:
+    """增速较上期变化: this period's 同比 growth minus the previous reported period's, in
+    percentage points (1-9月 31.3 % against 1-8月 28.1 %: 3.2), and the decimals it is good to
+    (`places`: the published growths' own when both were published, else two)."""
+
+    points: Decimal
+    places: int
+
+
+def _published_places(value: Decimal) -> int:
+    return max(-value.normalize().as_tuple().exponent, 0)  # type: ignore[operator]
+
+
+def growth_change(current: YearOnYear | None, previous: YearOnYear | None) -> GrowthChange | None:
+    """How many points this period's 同比 moved from the previous reported period's (each as
+    year_on_year shows it), by point_change; None when either is missing or is itself a change
+    in points (a rate indicator: its 同比 is no growth rate to compare)."""
+    if current is None or previous is None or current.points or previous.points:
+        return None
+    if current.value is None or previous.value is None:
+        return None
+    if current.official and previous.official:
+        places = max(_published_places(current.value), _published_places(previous.value))
+        exact = current.value - previous.value
+        return GrowthChange(exact.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP), places)
+    change = point_change(current.value, previous.value)
+    return GrowthChange(change, 2) if change is not None else None

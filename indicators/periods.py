@@ -141,3 +141,10 @@ def reported_period(months: tuple[int, ...], year: int, month: int) -> tuple[int
         if reports_in(months, earlier):
             return year, earlier
     return year - 1, max(months)
+
+
+def previous_reported_period(months: tuple[int, ...], year: int, month: int) -> tuple[int, int]:
+    """The period an indicator reporting in `months` reported before (year, month): 月报 at
+    2026-09 → (2026, 8); at 2026-02 (1-2月) → (2025, 12), last year's full year, as the
+    bureau compares 1-2月 with 上年全年; 季报 at 2026-09 → (2026, 6)."""
+    return reported_period(months, *previous_month(year, month))
