@@ -57,6 +57,7 @@ LIST_ORDER = [
     "plans.supervisionitem",
     "plans.target",
     "plans.plansection",
+    "plans.yearopening",
     "plans.stagetemplate",
     "accounts.user",
     "accounts.office",

@@ -395,3 +395,38 @@ class SupervisionItemAdmin(VersionedAdminMixin, OfficeScopedAdmin, ScopedHistory
                 resolved=not obj.is_open, due_date=obj.due_date, on=timezone.localdate()
             ).label
         )
+
+
+# 开启新年度 (plans.opening): its record's list and its page.
+from plans import opening, opening_views  # noqa: E402
+from plans.models import YearOpening  # noqa: E402
+
+
+@admin.register(YearOpening)
+class YearOpeningAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """年度开启记录: one row per opened year, read only; 开启新年度 is its page (open/)."""
+
+    list_display = ["year", "opened_by", "opened_at", "created_summary"]
+    list_select_related = ["opened_by"]
+    change_list_template = "admin/plans/yearopening/change_list.html"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # a year is opened on its own page (开启新年度)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=gettext_lazy("创建内容"))
+    def created_summary(self, obj: YearOpening) -> str:
+        return opening.created_summary(obj.created)
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None):
+        extra = {"can_open_year": permissions.can_plan_year(user_of(request))}
+        return super().changelist_view(request, {**(extra_context or {}), **extra})
+
+    def get_urls(self) -> list:
+        page = self.admin_site.admin_view(opening_views.open_year)
+        return [path("open/", page, name="plans_yearopening_open"), *super().get_urls()]
