@@ -67,6 +67,12 @@ def can_plan_year(user: User) -> bool:
     return user.is_active and user.is_admin
 
 
+def can_export_year_plan(user: User) -> bool:
+    """The year's targets and tasks as xlsx (年度目标 → 导出): those who plan the year, and
+    leaders, who read every office's targets and tasks."""
+    return can_plan_year(user) or bool(user.is_active and user.is_leader)
+
+
 def can_enter_data(user: User) -> bool:
     """Clerks (for their own office) and admins (for any office) enter figures and progress."""
     return user.is_active and (user.is_admin or (user.is_clerk and user.office_id is not None))
