@@ -17,7 +17,7 @@ from accounts.http import user_of
 from accounts.permissions import OfficeScopedAdmin, ScopedAdminMixin, ScopedHistoryAdmin
 from indicators import periods
 from indicators.admin import FrozenMonthAdminMixin
-from plans import services, status, views
+from plans import services, status, views, year_excel_views
 from plans.forms import SupervisionItemForm
 from plans.models import (
     PlanSection,
@@ -36,12 +36,22 @@ from xiage.versioning import VersionedAdminMixin, VersionedInlineMixin
 
 
 @admin.register(Target)
-class TargetAdmin(VersionedAdminMixin, OfficeScopedAdmin, ScopedHistoryAdmin):
+class TargetAdmin(
+    year_excel_views.YearExcelButtons, VersionedAdminMixin, OfficeScopedAdmin, ScopedHistoryAdmin
+):
     office_field = "indicator__office"
     list_display = ["year", "indicator", "kind", "value", "wording", "achieved_on", "is_demo"]
     list_filter = ["year", "kind", "indicator__office", "is_demo"]
     search_fields = ["indicator__name", "wording"]
     list_select_related = ["indicator"]
+
+    def get_urls(self) -> list:
+        page = self.admin_site.admin_view
+        return [
+            path("import/", page(year_excel_views.import_year), name="plans_target_import"),
+            path("export/", page(year_excel_views.export), name="plans_target_export"),
+            *super().get_urls(),
+        ]
 
 
 class TaskInline(ScopedAdminMixin, admin.TabularInline):
@@ -71,7 +81,10 @@ class PlanSectionAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(VersionedAdminMixin, OfficeScopedAdmin, ScopedHistoryAdmin):
+class TaskAdmin(
+    year_excel_views.YearExcelButtons, VersionedAdminMixin, OfficeScopedAdmin, ScopedHistoryAdmin
+):
+    year_parameter = "section__year"
     list_display = ["title", "section", "target_label", "deadline", "office", "leader"]
     list_filter = ["section__year", "section", "kind", "office"]
     search_fields = ["title", "text"]

@@ -67,6 +67,24 @@ TASK_HEADERS = [
     "关联指标代码",
     "结转自",
 ]
+# The columns, as messages name them (by their headers).
+T_CODE, T_NAME, T_UNIT, T_KIND, T_VALUE, T_WORDING = TARGET_HEADERS
+(
+    K_CODE,
+    K_SECTION,
+    K_SECTION_TITLE,
+    K_TITLE,
+    K_TEXT,
+    K_KIND,
+    K_QUANTITY,
+    K_UNIT,
+    K_AT_LEAST,
+    K_DEADLINE,
+    K_OFFICE,
+    K_LEADER,
+    K_INDICATOR,
+    K_CARRIED,
+) = TASK_HEADERS
 TARGET_WIDTHS = [24, 24, 8, 20, 14, 30]
 TASK_WIDTHS = [14, 8, 24, 24, 40, 10, 12, 8, 8, 12, 14, 10, 22, 14]
 MAX_ROWS = 500  # rows read below each sheet's header (a year has a few dozen of each)
@@ -492,25 +510,25 @@ TASK_LABELS = {
 }
 # Which column of the sheet a field's error names.
 TARGET_COLUMNS = {
-    "indicator": "指标代码",
-    "kind": "目标类型",
-    "value": "目标值",
-    "wording": "目标表述",
+    "indicator": T_CODE,
+    "kind": T_KIND,
+    "value": T_VALUE,
+    "wording": T_WORDING,
 }
 TASK_COLUMNS = {
-    "code": "代码",
-    "section": "板块序号",
-    "title": "任务",
-    "text": "计划原文",
-    "kind": "任务类型",
-    "quantity": "目标数量",
-    "unit": "单位",
-    "at_least": "以上/余",
-    "deadline": "完成时限",
-    "office": "责任科室",
-    "leader": "联系领导",
-    "indicator": "关联指标代码",
-    "carried_from": "结转自",
+    "code": K_CODE,
+    "section": K_SECTION,
+    "title": K_TITLE,
+    "text": K_TEXT,
+    "kind": K_KIND,
+    "quantity": K_QUANTITY,
+    "unit": K_UNIT,
+    "at_least": K_AT_LEAST,
+    "deadline": K_DEADLINE,
+    "office": K_OFFICE,
+    "leader": K_LEADER,
+    "indicator": K_INDICATOR,
+    "carried_from": K_CARRIED,
 }
 
 
@@ -659,13 +677,13 @@ class _World:
         indicator = self.indicators.get(code)
         row = PreviewRow(TARGET_SHEET, int(item["line"]), indicator.name if indicator else code)
         if not code:
-            row.error("指标代码", _("请填写指标代码。"))
+            row.error(T_CODE, _("请填写指标代码。"))
             return row
         if indicator is None:
-            row.error("指标代码", _("指标“%(code)s”不存在。") % {"code": excel._short(code)})
+            row.error(T_CODE, _("指标“%(code)s”不存在。") % {"code": excel._short(code)})
             return row
         if code in seen:
-            row.error("指标代码", _("指标“%(code)s”重复。") % {"code": code})
+            row.error(T_CODE, _("指标“%(code)s”重复。") % {"code": code})
             return row
         seen.add(code)
         stored = self.targets.get(code)
@@ -675,23 +693,23 @@ class _World:
         kind = _kind(item["kind"], Target.Kind) if item["kind"] else target.kind or None
         if item["kind"] and kind is None:
             row.error(
-                "目标类型",
+                T_KIND,
                 _("“%(text)s”不是目标类型，应为%(kinds)s之一。")
                 % {"text": excel._short(item["kind"]), "kinds": _kind_names(Target.Kind)},
             )
         elif kind is None:
-            row.error("目标类型", _("请填写目标类型。"))
+            row.error(T_KIND, _("请填写目标类型。"))
         else:
             target.kind = kind
-        value = _number(row, "目标值", item, "value")
+        value = _number(row, T_VALUE, item, "value")
         if kind == Target.Kind.MILESTONE:
             if value is not None:
-                row.error("目标值", _("节点目标不填目标值。"))
+                row.error(T_VALUE, _("节点目标不填目标值。"))
             target.value = None
         elif value is not None:
             target.value = value
         elif stored is None and kind is not None and not item["value_error"]:
-            row.error("目标值", _("除节点目标外，目标值必须填写。"))
+            row.error(T_VALUE, _("除节点目标外，目标值必须填写。"))
         if item["wording"]:
             target.wording = item["wording"]
         if not row.errors:
@@ -714,24 +732,24 @@ class _World:
             TASK_SHEET, int(item["line"]), item["title"] or (stored.title if stored else code)
         )
         if not code:
-            row.error("代码", _("请填写任务代码。"))
+            row.error(K_CODE, _("请填写任务代码。"))
             return row
         if stored_elsewhere is not None:
             row.error(
-                "代码",
+                K_CODE,
                 _("代码“%(code)s”已用于%(year)d年的任务，请换一个代码。")
                 % {"code": code, "year": stored_elsewhere.section.year},
             )
             return row
         if code in seen:
-            row.error("代码", _("任务“%(code)s”重复。") % {"code": code})
+            row.error(K_CODE, _("任务“%(code)s”重复。") % {"code": code})
             return row
         seen.add(code)
         task = stored or Task(code=code)
         row.obj, row.is_new = task, stored is None
         old = _task_values(task) if stored else None
         self._task_section(row, task, item, stored)
-        for name, column in (("title", "任务"), ("text", "计划原文")):
+        for name, column in (("title", K_TITLE), ("text", K_TEXT)):
             if item[name]:
                 setattr(task, name, item[name])
             elif stored is None:
@@ -739,12 +757,12 @@ class _World:
         kind = _kind(item["kind"], Task.Kind) if item["kind"] else task.kind or None
         if item["kind"] and kind is None:
             row.error(
-                "任务类型",
+                K_KIND,
                 _("“%(text)s”不是任务类型，应为%(kinds)s之一。")
                 % {"text": excel._short(item["kind"]), "kinds": _kind_names(Task.Kind)},
             )
         elif kind is None:
-            row.error("任务类型", _("请填写任务类型。"))
+            row.error(K_KIND, _("请填写任务类型。"))
         else:
             task.kind = kind
         self._task_quantity(row, task, item, kind, stored)
@@ -763,11 +781,11 @@ class _World:
         text, title = item["section"], item["section_title"]
         if not text:
             if stored is None:
-                row.error("板块序号", _("请填写板块序号。"))
+                row.error(K_SECTION, _("请填写板块序号。"))
             return
         if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= 99:
             row.error(
-                "板块序号",
+                K_SECTION,
                 _("“%(text)s”不是板块序号，应为1到99的整数。") % {"text": excel._short(text)},
             )
             return
@@ -776,7 +794,7 @@ class _World:
         if section is None:
             if not title:
                 row.error(
-                    "板块标题",
+                    K_SECTION_TITLE,
                     _("%(year)d年没有第%(number)d板块，新建板块请填写板块标题。")
                     % {"year": self.year, "number": number},
                 )
@@ -786,7 +804,7 @@ class _World:
             )
         elif title and title != section.title:
             row.error(
-                "板块标题",
+                K_SECTION_TITLE,
                 _(
                     "第%(number)d板块的标题是“%(title)s”，与文件中的“%(text)s”不一致；板块标题请在系统中修改。"
                 )
@@ -808,10 +826,10 @@ class _World:
             unit = units.by_name(item["unit"])
             if unit is None:
                 row.error(
-                    "单位",
+                    K_UNIT,
                     _("没有名为“%(unit)s”的计量单位。") % {"unit": excel._short(item["unit"])},
                 )
-        quantity = _number(row, "目标数量", item, "quantity")
+        quantity = _number(row, K_QUANTITY, item, "quantity")
         if item["at_least"]:
             if item["at_least"] in YES:
                 task.at_least = True
@@ -819,12 +837,12 @@ class _World:
                 task.at_least = False
             else:
                 row.error(
-                    "以上/余",
+                    K_AT_LEAST,
                     _("“%(text)s”应为“是”或“否”。") % {"text": excel._short(item["at_least"])},
                 )
         if kind == Task.Kind.MILESTONE:
             if quantity is not None or unit is not None:
-                row.error("目标数量", _("节点任务不填目标数量和单位。"))
+                row.error(K_QUANTITY, _("节点任务不填目标数量和单位。"))
             task.quantity, task.unit_id = None, None
             return
         if quantity is not None:
@@ -833,11 +851,11 @@ class _World:
             task.unit_id = unit.pk
         if kind is not None and not item["quantity_error"]:
             if task.quantity is None:
-                row.error("目标数量", _("数量任务必须填写目标数量。"))
+                row.error(K_QUANTITY, _("数量任务必须填写目标数量。"))
             elif task.quantity < 0:
-                row.error("目标数量", _("目标数量不能为负数。"))
+                row.error(K_QUANTITY, _("目标数量不能为负数。"))
             if task.unit_id is None and not item["unit"]:
-                row.error("单位", _("数量任务必须填写单位。"))
+                row.error(K_UNIT, _("数量任务必须填写单位。"))
 
     def _task_links(
         self, row: PreviewRow, task: Task, item: dict[str, str], stored: Task | None
@@ -846,7 +864,7 @@ class _World:
             deadline = _parse_date(item["deadline"])
             if deadline is None:
                 row.error(
-                    "完成时限",
+                    K_DEADLINE,
                     _("“%(text)s”不是有效的日期，应为如%(example)s的日期。")
                     % {
                         "text": excel._short(item["deadline"]),
@@ -856,25 +874,25 @@ class _World:
             else:
                 task.deadline = deadline
         elif stored is None:
-            row.error("完成时限", _("请填写完成时限。"))
+            row.error(K_DEADLINE, _("请填写完成时限。"))
         if item["office"]:
             office = next((o for o in self.offices if item["office"] in (o.name, o.code)), None)
             if office is None:
                 row.error(
-                    "责任科室",
+                    K_OFFICE,
                     _("没有名为“%(office)s”的科室。") % {"office": excel._short(item["office"])},
                 )
             else:
                 task.office = office
         elif stored is None:
-            row.error("责任科室", _("请填写责任科室。"))
+            row.error(K_OFFICE, _("请填写责任科室。"))
         if item["leader"]:
             task.leader = item["leader"]
         if item["indicator"]:
             indicator = self.indicators.get(item["indicator"])
             if indicator is None:
                 row.error(
-                    "关联指标代码",
+                    K_INDICATOR,
                     _("指标“%(code)s”不存在。") % {"code": excel._short(item["indicator"])},
                 )
             else:
@@ -883,7 +901,7 @@ class _World:
             origin = self.tasks.get(item["carried_from"])
             if origin is None or origin.section.year >= self.year:
                 row.error(
-                    "结转自",
+                    K_CARRIED,
                     _("没有代码为“%(code)s”的往年任务。")
                     % {"code": excel._short(item["carried_from"])},
                 )
