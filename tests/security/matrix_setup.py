@@ -23,6 +23,7 @@ from plans.models import (
     StageTemplateStep,
     SupervisionItem,
     Target,
+    YearOpening,
 )
 from plans.services import project_create
 from tests.factories import (
@@ -144,6 +145,9 @@ def build_world() -> dict:
         "plans.progressreport": report,
         "plans.supervisionitem": item,
         "plans.projectyearplan": plan,
+        "plans.yearopening": YearOpening.objects.create(
+            year=2024, opened_by=users["admin"], created={"targets": 1}
+        ),
         "inbox.notification": notification,
         "inbox.delivery": Delivery.objects.create(
             notification=notification, channel=Delivery.Channel.INAPP, ok=True

@@ -160,6 +160,13 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "admin:plans_task_delete": (302, 403, 403, 403, 403, 200, 403, 403, 200),
     "admin:plans_task_history": (302, 200, 404, 200, 200, 200, 404, 404, 200),
     "admin:plans_task_simple_history": (302, 200, 404, 200, 200, 200, 404, 404, 200),
+    # 年度开启记录: read only (leaders read it); 开启新年度 is the admins' (can_plan_year).
+    "admin:plans_yearopening_add": (302, 403, 403, 403, 403, 403, 403, 403, 403),
+    "admin:plans_yearopening_change": (302, 403, 403, 403, 200, 200, 403, 403, 200),
+    "admin:plans_yearopening_changelist": (302, 403, 403, 403, 200, 200, 403, 403, 200),
+    "admin:plans_yearopening_delete": (302, 403, 403, 403, 403, 403, 403, 403, 403),
+    "admin:plans_yearopening_history": (302, 403, 403, 403, 200, 200, 403, 403, 200),
+    "admin:plans_yearopening_open": (302, 403, 403, 403, 403, 200, 403, 403, 200),
     "admin:security_sessions": (302, 403, 403, 403, 403, 403, 200, 403, 403),
     "admin:view_on_site": (302, 404, 404, 404, 404, 404, 404, 404, 404),
     "dashboard:board": (302, 200, 200, 200, 200, 200, 200, 200, 200),
