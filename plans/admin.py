@@ -67,6 +67,20 @@ class PlanSectionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["year"]
     inlines = [TaskInline]
 
+    def get_urls(self) -> list:
+        from plans import plan_text_views
+
+        from_text = self.admin_site.admin_view(plan_text_views.plan_from_text)
+        return [
+            path("from-text/", from_text, name="plans_plansection_from_text"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        # The 从计划文本生成 button, for those who may plan a year.
+        context = {"can_plan_year": permissions.can_plan_year(user_of(request))}
+        return super().changelist_view(request, {**context, **(extra_context or {})})
+
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         from django.db.models import Count, Q
 

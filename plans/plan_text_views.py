@@ -1,0 +1,171 @@
+"""从计划文本生成任务 (admin, /admin/plans/plansection/from-text/): paste the year's plan, check
+the proposed sections and tasks as editable rows, confirm to create the ticked ones at once.
+
+Step 1 (GET, or POST without ``confirm``): the text and the year; a valid text gives step 2,
+the proposals of plans.plan_text.parse_plan as a form, every row ticked. Step 2 (POST with
+``confirm``): the rows as the person left them, created by
+plans.plan_text_services.plan_from_text_confirm in one transaction; any bad row shows the page
+again with the row's message in Chinese and nothing saved.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts import permissions
+from accounts.http import SignedInRequest
+from accounts.permissions import permission
+from indicators.views import admin_page
+from plans.models import PlanSection
+from plans.plan_text_forms import (
+    MAX_SECTION_ROWS,
+    MAX_TASK_ROWS,
+    ConfirmForm,
+    PasteForm,
+    SectionFormSet,
+    TaskFormSet,
+    proposal_initial,
+    section_label,
+)
+from plans.plan_text_services import RowRefusal, plan_from_text_confirm
+
+TEMPLATE = "admin/plans/plan_text.html"
+
+
+@permission(permissions.can_plan_year)
+def plan_from_text(request: SignedInRequest) -> HttpResponse:
+    context = admin_page(request, _("从计划文本生成任务"), PlanSection)
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        return _confirm(request, context)
+    paste = PasteForm(request.POST) if request.method == "POST" else PasteForm()
+    context["paste"] = paste
+    if request.method != "POST" or not paste.is_valid():
+        return TemplateResponse(request, TEMPLATE, context)
+    plan, year = paste.cleaned_data["plan"], paste.cleaned_data["year"]
+    section_rows, task_rows = proposal_initial(plan)
+    notes = list(plan.notes)
+    if len(plan.tasks) > MAX_TASK_ROWS or len(plan.sections) > MAX_SECTION_ROWS:
+        notes.append(
+            _(
+                "文本中找到%(tasks)d条任务、%(sections)d个板块，一页最多列出%(max_tasks)d条任务、"
+                "%(max_sections)d个板块；其余请分段粘贴后再生成。"
+            )
+            % {
+                "tasks": len(plan.tasks),
+                "sections": len(plan.sections),
+                "max_tasks": MAX_TASK_ROWS,
+                "max_sections": MAX_SECTION_ROWS,
+            }
+        )
+    if not plan.tasks:
+        notes.append(_("文本中没有找到任务（含“完成”“启动”“新增”等动词或带单位数量的句子）。"))
+    choices = _section_choices(year, [(row["number"], row["title"]) for row in section_rows])
+    context.update(
+        notes=notes,
+        confirm=ConfirmForm(initial={"year": year, "text": paste.cleaned_data["text"]}),
+        sections=SectionFormSet(initial=section_rows, prefix="sections"),
+        tasks=TaskFormSet(initial=task_rows, prefix="tasks", sections=choices),
+        existing=_existing(year),
+        year=year,
+    )
+    return TemplateResponse(request, TEMPLATE, context)
+
+
+def _confirm(request: SignedInRequest, context: dict[str, Any]) -> HttpResponse:
+    confirm = ConfirmForm(request.POST)
+    year = confirm.cleaned_data["year"] if confirm.is_valid() else None
+    sections = SectionFormSet(request.POST, prefix="sections")
+    choices = _section_choices(year, _posted_sections(request))
+    tasks = TaskFormSet(request.POST, prefix="tasks", sections=choices)
+    context.update(
+        paste=PasteForm(initial={"year": year, "text": request.POST.get("text", "")}),
+        confirm=confirm,
+        sections=sections,
+        tasks=tasks,
+        existing=_existing(year) if year is not None else {},
+        year=year,
+    )
+    valid = sections.is_valid() & tasks.is_valid()
+    if year is None:
+        return _refused(request, context)
+    default_office = confirm.cleaned_data["default_office"]
+    section_forms = [form for form in sections.forms if form.cleaned_data.get("include")]
+    task_forms = [form for form in tasks.forms if form.cleaned_data.get("include")]
+    for form in task_forms:
+        office_ok = "office" not in form.errors
+        if office_ok and form.cleaned_data.get("office") is None and default_office is None:
+            form.add_error("office", _("请选择责任科室（或在上方选择“未选科室的任务归入”）。"))
+    if not valid or any(form.errors for form in task_forms):
+        return _refused(request, context)
+    try:
+        result = plan_from_text_confirm(
+            year=year,
+            sections=[form.row() for form in section_forms],
+            tasks=[form.row(default_office) for form in task_forms],
+            user=request.user,
+        )
+    except RowRefusal as refusal:
+        rows = {"sections": section_forms, "tasks": task_forms}.get(refusal.part)
+        if rows is not None and refusal.index is not None:
+            rows[refusal.index].add_error(None, refusal.messages)
+        else:
+            context["refusal"] = refusal.messages
+        return _refused(request, context)
+    messages.success(
+        request,
+        ngettext(
+            "已生成%(year)d年的%(count)d个任务（新建%(created)d个板块，沿用%(reused)d个已有板块）。",
+            "已生成%(year)d年的%(count)d个任务（新建%(created)d个板块，沿用%(reused)d个已有板块）。",
+            len(result.tasks),
+        )
+        % {
+            "year": year,
+            "count": len(result.tasks),
+            "created": len(result.sections_created),
+            "reused": len(result.sections_reused),
+        },
+    )
+    changelist = reverse("admin:plans_task_changelist")
+    return HttpResponseRedirect(f"{changelist}?section__year={year}")
+
+
+def _refused(request: SignedInRequest, context: dict[str, Any]) -> HttpResponse:
+    context["refused"] = _("有错误，未生成任何板块和任务；请按各行的提示修改后再确认。")
+    return TemplateResponse(request, TEMPLATE, context)
+
+
+def _existing(year: int) -> dict[int, PlanSection]:
+    """The year's sections already on record, by number."""
+    return {s.number: s for s in PlanSection.objects.filter(year=year)}
+
+
+def _posted_sections(request: SignedInRequest) -> list[tuple[int, str]]:
+    """The section rows' numbers and titles as posted (the tasks' 板块 choices follow them)."""
+    rows = []
+    try:
+        total = int(request.POST.get("sections-TOTAL_FORMS", "0"))
+    except ValueError:
+        total = 0
+    for index in range(min(max(total, 0), MAX_SECTION_ROWS)):
+        try:
+            number = int(request.POST.get(f"sections-{index}-number", ""))
+        except ValueError:
+            continue
+        rows.append((number, request.POST.get(f"sections-{index}-title", "")[:100]))
+    return rows
+
+
+def _section_choices(year: int | None, rows: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The 板块 a task may go to: the rows' sections, then the year's others on record."""
+    choices = {number: section_label(number, title) for number, title in rows}
+    if year is not None:
+        for number, section in _existing(year).items():
+            choices.setdefault(number, section_label(number, section.title))
+    return sorted(choices.items())

@@ -1,0 +1,249 @@
+"""从计划文本生成任务 through its own page (/admin/plans/plansection/from-text/): paste, check
+the proposals, untick and edit, confirm; refusals leave nothing behind."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from indicators.models import Unit
+from plans.models import PlanSection, Task
+from plans.seed.data import TASKS
+from tests.factories import PlanSectionFactory, TaskFactory
+
+URL = "/admin/plans/plansection/from-text/"
+LIST = "/admin/plans/plansection/"
+SEED = Path(__file__).resolve().parents[2] / "indicators" / "seed" / "xiage_2023_summary.txt"
+
+TEXT = (
+    "二、明年工作计划\n"
+    "（一）产业发展。\n"
+    "完成朱溪港两侧1300亩土地征收。新增亿元以上企业1家以上。\n"
+    "（二）民生实事。\n"
+    "完成集镇排水系统提升项目。推进减污降碳。\n"
+)
+
+pytestmark = pytest.mark.usefixtures("october_2024")
+
+
+def error_rows(page) -> str:
+    return " ".join(row.get_text(" ", strip=True) for row in page.html.select("tr.has-error"))
+
+
+def preview(django_app, user, text: str = TEXT, year: int | None = None):
+    form = django_app.get(URL, user=user).forms["plan-text-paste"]
+    form["text"] = text
+    if year is not None:
+        form["year"] = year
+    return form.submit()
+
+
+def test_paste_preview_untick_edit_and_confirm(django_app, admin_user, office_a, office_b):
+    page = django_app.get(URL, user=admin_user)
+    assert page.forms["plan-text-paste"]["year"].value == "2025"  # next year by default
+    page = preview(django_app, admin_user)
+    form = page.forms["plan-text-confirm"]
+    # What the text proposes, every row ticked.
+    assert [form[f"sections-{i}-title"].value for i in range(2)] == ["产业发展", "民生实事"]
+    assert [form[f"tasks-{i}-title"].value for i in range(4)] == [
+        "完成朱溪港两侧1300亩土地征收",
+        "新增亿元以上企业1家以上",
+        "完成集镇排水系统提升项目",
+        "推进减污降碳",
+    ]
+    assert [form[f"tasks-{i}-kind"].value for i in range(4)] == [
+        "quantity",
+        "quantity",
+        "milestone",
+        "milestone",
+    ]
+    assert form["tasks-0-quantity"].value == "1300"
+    assert form["tasks-1-at_least"].checked
+    assert form["tasks-2-section"].value == "2"
+    assert form["tasks-0-deadline"].value == "2025-12-31"
+    assert all(form[f"tasks-{i}-include"].checked for i in range(4))
+    # The person unticks one, gives one its own office and leader, the rest the default office.
+    form["tasks-3-include"] = False
+    form["tasks-1-office"] = str(office_b.pk)
+    form["tasks-0-leader"] = "王副镇长"
+    form["tasks-2-title"] = "集镇排水系统提升"
+    form["default_office"] = str(office_a.pk)
+    done = form.submit().follow()
+    assert "已生成2025年的3个任务（新建2个板块，沿用0个已有板块）。" in done.text
+
+    sections = PlanSection.objects.filter(year=2025).order_by("number")
+    assert [(s.number, s.title) for s in sections] == [(1, "产业发展"), (2, "民生实事")]
+    tasks = list(Task.objects.filter(section__year=2025).order_by("code"))
+    assert [
+        (
+            t.code,
+            t.section.number,
+            t.title,
+            t.kind,
+            t.quantity,
+            t.unit.name if t.unit else None,
+            t.at_least,
+            t.office,
+            t.leader,
+            t.deadline,
+            t.order,
+        )
+        for t in tasks
+    ] == [
+        ("t2025_01", 1, "完成朱溪港两侧1300亩土地征收", "quantity", Decimal(1300), "亩", False,
+         office_a, "王副镇长", date(2025, 12, 31), 1),
+        ("t2025_02", 1, "新增亿元以上企业1家以上", "quantity", Decimal(1), "家", True,
+         office_b, "", date(2025, 12, 31), 2),
+        ("t2025_03", 2, "集镇排水系统提升", "milestone", None, None, False,
+         office_a, "", date(2025, 12, 31), 1),
+    ]  # fmt: skip
+    assert tasks[0].text == "完成朱溪港两侧1300亩土地征收"
+    # Each row's history names the admin who confirmed.
+    assert {t.history.get().history_user for t in tasks} == {admin_user}
+    assert {s.history.get().history_user for s in sections} == {admin_user}
+
+
+def test_a_years_sections_are_reused_and_codes_continue(django_app, admin_user, office_a):
+    section = PlanSectionFactory(year=2025, number=1, title="原有板块")
+    TaskFactory(section=section, code="t2025_01", office=office_a, order=1)
+    TaskFactory(section=section, code="t2025_07", office=office_a, order=2)
+    page = preview(django_app, admin_user)
+    assert "该年已有此序号的板块“原有板块”，将沿用，不重复创建。" in page.text
+    form = page.forms["plan-text-confirm"]
+    form["default_office"] = str(office_a.pk)
+    form.submit().follow()
+    assert PlanSection.objects.filter(year=2025, number=1).get().title == "原有板块"
+    assert PlanSection.objects.filter(year=2025).count() == 2
+    new = Task.objects.filter(section__year=2025).exclude(code__in=["t2025_01", "t2025_07"])
+    assert sorted(new.values_list("code", flat=True)) == [
+        "t2025_08",
+        "t2025_09",
+        "t2025_10",
+        "t2025_11",
+    ]
+    # After the section's own tasks.
+    assert new.get(code="t2025_08").order == 3
+
+
+@pytest.mark.parametrize(
+    ("quantity", "message"), [("abc", "请输入数字。"), ("-5", "目标数量必须大于0。")]
+)
+def test_a_bad_quantity_is_refused_on_its_row_and_nothing_is_saved(
+    django_app, admin_user, office_a, quantity, message
+):
+    form = preview(django_app, admin_user).forms["plan-text-confirm"]
+    form["default_office"] = str(office_a.pk)
+    form["tasks-1-quantity"] = quantity
+    page = form.submit()
+    assert page.status_code == 200
+    assert "有错误，未生成任何板块和任务；请按各行的提示修改后再确认。" in page.text
+    assert message in error_rows(page)
+    assert Task.objects.count() == 0 and PlanSection.objects.count() == 0
+    # The page keeps what was typed, and the paste form its text.
+    again = page.forms["plan-text-confirm"]
+    assert again["tasks-1-quantity"].value == quantity
+    assert again["tasks-3-include"].checked
+    assert "朱溪港" in page.forms["plan-text-paste"]["text"].value
+
+
+def test_a_quantity_task_without_a_unit_or_office_is_refused(django_app, admin_user, office_a):
+    form = preview(django_app, admin_user).forms["plan-text-confirm"]
+    form["tasks-0-unit"] = ""
+    page = form.submit()
+    rows = error_rows(page)
+    assert "数量任务请选择单位。" in rows
+    assert "请选择责任科室（或在上方选择“未选科室的任务归入”）。" in rows
+    assert Task.objects.count() == 0 and PlanSection.objects.count() == 0
+
+
+def test_a_task_in_an_unticked_section_is_refused(django_app, admin_user, office_a):
+    form = preview(django_app, admin_user).forms["plan-text-confirm"]
+    form["default_office"] = str(office_a.pk)
+    form["sections-1-include"] = False
+    page = form.submit()
+    assert "所选板块（2）未勾选，该年也没有这一板块；请勾选该板块或另选板块。" in page.text
+    assert Task.objects.count() == 0 and PlanSection.objects.count() == 0
+
+
+def test_an_unticked_row_is_not_checked(django_app, admin_user, office_a):
+    form = preview(django_app, admin_user).forms["plan-text-confirm"]
+    form["default_office"] = str(office_a.pk)
+    form["tasks-1-include"] = False
+    form["tasks-1-quantity"] = "abc"
+    form["tasks-1-title"] = ""
+    form.submit().follow()
+    assert Task.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("tasks-TOTAL_FORMS", "100000"),
+        ("sections-TOTAL_FORMS", "x"),
+        ("year", "abc"),
+        ("year", "99999"),
+        ("tasks-0-section", "7"),
+        ("tasks-0-unit", "999999"),
+        ("tasks-0-deadline", "2025-02-30"),
+        ("tasks-0-title", "完成\x00建设"),
+    ],
+)
+def test_a_tampered_page_is_refused_in_chinese(django_app, admin_user, office_a, field, value):
+    form = preview(django_app, admin_user).forms["plan-text-confirm"]
+    form["default_office"] = str(office_a.pk)
+    form[field].force_value(value)
+    page = form.submit()
+    assert page.status_code == 200
+    assert "有错误，未生成任何板块和任务" in page.text
+    assert Task.objects.count() == 0 and PlanSection.objects.count() == 0
+
+
+def test_an_empty_text_and_a_year_out_of_range_are_refused_in_chinese(django_app, admin_user):
+    page = preview(django_app, admin_user, text="  ")
+    assert "请粘贴计划文本。" in page.text
+    assert "plan-text-confirm" not in page.forms
+    page = preview(django_app, admin_user, year=1999)
+    assert "计划年份须在2023年至2029年之间。" in page.text
+
+
+def test_the_seed_plan_through_the_page(django_app, admin_user, office_a):
+    text = SEED.read_text(encoding="utf-8")
+    page = preview(django_app, admin_user, text=text[text.index("二、明年工作计划") :], year=2024)
+    form = page.forms["plan-text-confirm"]
+    form["default_office"] = str(office_a.pk)
+    form.submit().follow()
+    assert PlanSection.objects.filter(year=2024).count() == 4
+    quantified = Counter(
+        (t.quantity, t.unit.code, t.at_least)
+        for t in Task.objects.filter(section__year=2024, kind="quantity")
+    )
+    assert quantified == Counter(
+        (Decimal(t["quantity"]), t["unit"], t["at_least"]) for t in TASKS if t["quantity"]
+    )
+    assert Unit.objects.filter(tasks__isnull=False).distinct().count() == 3
+
+
+def test_the_button_is_on_the_sections_list_for_admins_only(django_app, admin_user, leader):
+    listing = django_app.get(LIST, user=admin_user)
+    assert listing.click("从计划文本生成").forms["plan-text-paste"]
+    assert "从计划文本生成" not in django_app.get(LIST, user=leader).text
+
+
+@pytest.mark.parametrize("who", ["clerk", "leader", "reviewer"])
+def test_others_are_refused_never_a_500(django_app, request, who, admin_user, office_a):
+    user = request.getfixturevalue(who)
+    assert django_app.get(URL, user=user, status=403).status_code == 403
+    # Nor may they post the page an admin was given.
+    form = preview(django_app, admin_user).forms["plan-text-confirm"]
+    form["default_office"] = str(office_a.pk)
+    django_app.set_user(user)
+    assert form.submit(status=403).status_code == 403
+    assert Task.objects.count() == 0
+
+
+def test_anonymous_is_sent_to_sign_in(django_app):
+    assert django_app.get(URL, status=302).location.startswith("/accounts/login/")
