@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from dashboard import views
+from dashboard import views, year_views
 
 
 class CodeConverter:
@@ -24,6 +24,11 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("board/", views.board, name="board"),
     path("indicators/<code:code>/", views.indicator_detail, name="indicator"),
+    path(
+        "indicators/<code:code>/villages/",
+        year_views.indicator_villages,
+        name="indicator_villages",
+    ),
     path("projects/<int:pk>/", views.project_detail, name="project"),
     path("projects/<int:pk>/supervise/", views.project_supervise, name="project_supervise"),
     path("tasks/<int:pk>/", views.task_detail, name="task"),

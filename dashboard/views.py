@@ -259,6 +259,7 @@ def indicator_detail(request: SignedInRequest, code: str) -> HttpResponse:
     )
     for figure in figures:
         figure.indicator = indicator
+    from dashboard.year_views import years_context
     from indicators.selectors import growth_texts, monthly_increments
 
     increments = monthly_increments(indicator, figures)
@@ -293,6 +294,8 @@ def indicator_detail(request: SignedInRequest, code: str) -> HttpResponse:
             "chart": chart,
             "chart_table": chart_table,
             "targets": targets,
+            # 各年同期对比 (?month=, ?years=) and the link to 分村数据.
+            **years_context(request, indicator),
         },
     )
 

@@ -69,6 +69,36 @@ def gap_points(rate: Decimal | None, progress: Decimal | None) -> Decimal | None
     return round2(rate - progress)
 
 
+def difference(value: Decimal | None, reference: Decimal | None) -> Decimal | None:
+    """value − reference, unrounded, in the indicator's own unit (本期数 against the same period
+    a year earlier: 4.00 − 3.49 = 0.51); None when either is missing."""
+    if value is None or reference is None:
+        return None
+    return value - reference
+
+
+def share(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
+    """A part's share of a whole, in % (a village's figure of the town's total); None without
+    a part or a usable whole."""
+    if part is None or whole is None or whole == 0:
+        return None
+    return round2(part * HUNDRED / whole)
+
+
+def ranks(values: list[Decimal | None], *, lower_is_better: bool = False) -> list[int | None]:
+    """Each value's rank among the values given (1 = best: the largest, or the smallest when
+    `lower_is_better`), equal values sharing a rank (1, 1, 3); None for a missing value."""
+    present = [value for value in values if value is not None]
+    ranked: list[int | None] = []
+    for value in values:
+        if value is None:
+            ranked.append(None)
+            continue
+        better = [v for v in present if (v < value if lower_is_better else v > value)]
+        ranked.append(len(better) + 1)
+    return ranked
+
+
 def computed_growth(value: Decimal | None, last_year_value: Decimal | None) -> Decimal | None:
     """Year-on-year growth from last year's same-period figure, in %; None when not computable.
 

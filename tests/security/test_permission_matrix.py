@@ -176,6 +176,8 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "dashboard:project_supervise": (302, 403, 403, 403, 200, 200, 403, 403, 200),
     "dashboard:task": (302, 200, 404, 200, 200, 200, 404, 404, 200),
     "dashboard:task_supervise": (302, 403, 403, 403, 200, 200, 403, 403, 200),
+    # 分村数据: the indicator page's rule (its Excel file: can_read_office_data).
+    "dashboard:indicator_villages": (302, 200, 404, 200, 200, 200, 404, 404, 200),
     "healthz": (200, 200, 200, 200, 200, 200, 200, 200, 200),
     "inbox:notifications": (302, 200, 200, 200, 200, 200, 200, 200, 200),
     "inbox:todo": (302, 200, 200, 200, 200, 200, 200, 200, 200),
