@@ -4,7 +4,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from indicators.demo import demo_figures_load, demo_figures_remove, demo_months_close
+from indicators.demo import (
+    demo_figures_load,
+    demo_figures_remove,
+    demo_months_close,
+    demo_until,
+    seed_year,
+)
 from plans.demo import demo_plans_load, demo_plans_remove
 
 
@@ -12,8 +18,8 @@ class Command(BaseCommand):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.help = _(
-            "生成演示数据（2024年起的月度数据、年度目标和项目任务进展，均标记为“演示数据”）；"
-            "--remove 删除全部演示数据。"
+            "生成演示数据（接续原文年度数据的逐月数据、年度目标、项目阶段日期、各年度工作任务和"
+            "进展，至正在填报月份的上一个月，均标记为“演示数据”）；--remove 删除全部演示数据。"
         )
 
     def add_arguments(self, parser) -> None:
@@ -32,13 +38,21 @@ class Command(BaseCommand):
             return
         if not settings.DEBUG:
             raise CommandError(_("演示数据只能在开发环境（DEBUG=1）中生成。"))
-        figures = demo_figures_load()
-        plans = demo_plans_load()
+        until = demo_until()
+        figures = demo_figures_load(until)
+        plans = demo_plans_load(until)
         closed = demo_months_close()
         self.stdout.write(
             _(
-                "演示数据新建：月度数据 %(figures)d 条，目标与进展 %(plans)d 条；"
-                "此前 %(closed)d 个科室月份记为已审核。"
+                "演示数据新建：月度数据 %(figures)d 条，目标与进展 %(plans)d 条（%(first)d年1月至"
+                "%(year)d年%(month)d月）；此前 %(closed)d 个科室月份记为已审核。"
             )
-            % {"figures": figures, "plans": plans, "closed": closed}
+            % {
+                "figures": figures,
+                "plans": plans,
+                "first": seed_year() + 1,
+                "year": until[0],
+                "month": until[1],
+                "closed": closed,
+            }
         )
