@@ -130,6 +130,7 @@ POST_EXPECTED: dict[str, tuple[str, ...]] = {
     "admin:plans_plansection_change": ("login", "403", "403", "403", "403", SAVED, "403", "403", SAVED),
     "admin:plans_plansection_changelist": ("login", "200", "200", "403", "200", "200", "403", "403", "200"),
     "admin:plans_plansection_delete": ("login", "403", "403", "403", "403", "200", "403", "403", "200"),
+    "admin:plans_plansection_from_text": ("login", "403", "403", "403", "403", "200", "403", "403", "200"),
     "admin:plans_plansection_history": ("login", "200", "200", "403", "200", "200", "403", "403", "200"),
     "admin:plans_progressreport_add": ("login", "403", "403", "403", "403", "403", "403", "403", "403"),
     "admin:plans_progressreport_change": ("login", SAVED, "index", "403", "403", SAVED, "403", "403", SAVED),

@@ -120,6 +120,7 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "admin:plans_plansection_change": (302, 200, 200, 403, 200, 200, 403, 403, 200),
     "admin:plans_plansection_changelist": (302, 200, 200, 403, 200, 200, 403, 403, 200),
     "admin:plans_plansection_delete": (302, 403, 403, 403, 403, 200, 403, 403, 200),
+    "admin:plans_plansection_from_text": (302, 403, 403, 403, 403, 200, 403, 403, 200),
     "admin:plans_plansection_history": (302, 200, 200, 403, 200, 200, 403, 403, 200),
     "admin:plans_progressreport_add": (302, 403, 403, 403, 403, 403, 403, 403, 403),
     "admin:plans_progressreport_change": (302, 200, 302, 200, 200, 200, 403, 403, 200),
