@@ -37,6 +37,7 @@ DATA_MODULES = {
     "plans/demo.py": "demo data, stored and marked 演示数据",
     "accounts/demo.py": "the demo accounts' names, stored",
     "accounts/roles.py": "role names are the names of the stored auth groups",
+    "plans/plan_text.py": "the words of a plan's text its parser reads (verbs, 以上/余, 年/分钟)",
 }
 
 # Single strings that are data, not wording.
