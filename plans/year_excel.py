@@ -29,14 +29,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
 from accounts import permissions
 from accounts.models import Office, User
-from indicators import excel, units, xlsx_check
+from indicators import excel, periods, units, xlsx_check
 from indicators.excel import ImportRefused
 from indicators.forms import parse_number
 from indicators.models import Indicator
@@ -305,7 +305,8 @@ def _meta(sheet: Any) -> dict[str, Any]:
             meta["kind"] = values.get(2)
         elif key == "year":
             year = excel._cell_text(values.get(2))
-            if year.isascii() and year.isdigit() and len(year) == 4:
+            known = year.isascii() and year.isdigit() and len(year) == 4
+            if known and periods.FIRST_YEAR <= int(year) <= periods.LAST_YEAR:
                 meta["year"] = int(year)
         elif key in ("target", "task"):
             version = excel._cell_text(values.get(3))
@@ -1000,13 +1001,22 @@ class Applied:
     sections: int
 
 
-@transaction.atomic
 def year_import_apply(*, pending: dict[str, Any], user: User, reason: str) -> Applied:
     """Save every row of a previewed file, or nothing: the rows are checked again with the
     year's rows held (a change made since the preview refuses the whole file). Each save is
     recorded in the rows' history under `user`, with `reason`."""
     if not permissions.can_plan_year(user):
         raise PermissionDenied
+    try:
+        with transaction.atomic():
+            return _apply(pending, user, reason)
+    except IntegrityError as exc:  # a row added by someone else between the check and the save
+        raise ImportRefused(
+            [_("有目标或任务在预览后已被他人添加，全部未保存。请重新导出后再导入。")]
+        ) from exc
+
+
+def _apply(pending: dict[str, Any], user: User, reason: str) -> Applied:
     preview = build_preview(pending, lock=True)
     if preview.errors:
         raise ImportRefused(preview.errors)

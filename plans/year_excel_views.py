@@ -9,7 +9,7 @@ none, as the monthly import does.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.contrib import messages
@@ -138,7 +138,7 @@ class YearExcelButtons:
     """导入/导出 on a changelist (年度目标, 工作任务), for those who may; 导出 exports the year
     the list is filtered on (this year when none)."""
 
-    change_list_template = "admin/plans/year_excel_change_list.html"
+    change_list_template: ClassVar[Any] = "admin/plans/year_excel_change_list.html"
     year_parameter = "year"
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:

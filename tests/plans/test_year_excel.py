@@ -21,6 +21,7 @@ from webtest import Upload
 from accounts.models import SecurityEvent
 from plans.models import PlanSection, Target, Task
 from tests.factories import IndicatorFactory, PlanSectionFactory, TaskFactory
+from tests.indicators import hostile_files as hostile
 from xiage.downloads import XLSX_TYPE
 
 pytestmark = pytest.mark.django_db
@@ -424,6 +425,22 @@ def test_a_file_that_is_no_xlsx_is_refused(django_app, admin_user, plan):
 def test_a_huge_file_is_refused(django_app, admin_user, plan):
     response = upload(django_app, admin_user, b"x" * (2 * 1024 * 1024 + 1))
     assert refused(response) == ["文件过大（超过2MB）。请使用本系统导出的年度文件。"]
+
+
+def test_a_file_that_expands_past_the_limits_is_refused_before_it_is_parsed(
+    django_app, admin_user, plan
+):
+    content = exported(django_app, admin_user)
+    response = upload(django_app, admin_user, hostile.expansion_bomb(content))
+    assert refused(response) == ["文件解压后过大（超过20MB），不是本系统的模板，未读取。"]
+    head, rest = hostile._split_sheet(content)  # 30,000 rows of one number: 90,000 elements
+    rows = b"<row><c><v>1</v></c></row>" * 30_000
+    part = hostile.repeated_part(hostile.SHEET_PART, head, rows, 1, rest)
+    response = upload(django_app, admin_user, hostile.rebuild(content, {hostile.SHEET_PART: part}))
+    assert refused(response) == [
+        "“年度目标”工作表的内容过多（最多读取500行），未读取。"
+        "请使用本系统导出的文件，不要粘贴大片内容或格式。"
+    ]
 
 
 def test_a_workbook_of_another_kind_is_refused(django_app, admin_user, plan):
