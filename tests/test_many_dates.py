@@ -50,15 +50,15 @@ DATES = [
 ]  # fmt: skip
 
 
-def _soup(response) -> BeautifulSoup:  # type: ignore[no-untyped-def]
+def _soup(response) -> BeautifulSoup:
     return BeautifulSoup(response.content.decode(), "html.parser")
 
 
-def _title(response) -> str:  # type: ignore[no-untyped-def]
+def _title(response) -> str:
     return _soup(response).title.get_text(strip=True)
 
 
-def _fill_the_month(django_app, clerk, office: Office) -> tuple[str, Decimal]:  # type: ignore[no-untyped-def]
+def _fill_the_month(django_app, clerk, office: Office) -> tuple[str, Decimal]:
     """The clerk types one figure of the month being reported on 月报填报 and saves it (ticking
     我已核对 when the page asks): (the indicator's code, the value typed)."""
     page = django_app.get("/admin/indicators/figure/report/", user=clerk)
@@ -139,7 +139,7 @@ def test_every_main_page_follows_the_clock(
             _exports(django_app, user, reporting, reporting_label, code, value)
 
 
-def _pages_of(django_app, user, reporting, label, code, value_text) -> None:  # type: ignore[no-untyped-def]
+def _pages_of(django_app, user, reporting, label, code, value_text) -> None:
     """The dashboard, the board, the indicator's page, 待办 and the briefing: each names the
     month being reported, now the latest with figures, and shows the figure typed."""
     index = django_app.get("/", user=user)
@@ -179,7 +179,7 @@ def _pages_of(django_app, user, reporting, label, code, value_text) -> None:  # 
     assert briefing.html.h1.get_text(strip=True) == f"下各镇{label}经济运行简报"
 
 
-def _detail_pages(django_app, user, project, task, reporting) -> None:  # type: ignore[no-untyped-def]
+def _detail_pages(django_app, user, project, task, reporting) -> None:
     """A project's and a task's pages: their months of progress, none after the one being
     reported (the demo's last is the month before it)."""
     page = django_app.get(f"/projects/{project.pk}/", user=user)
@@ -191,7 +191,7 @@ def _detail_pages(django_app, user, project, task, reporting) -> None:  # type: 
     assert page.html.h1.get_text(strip=True) == task.title
 
 
-def _exports(django_app, user, reporting, label, code, value) -> None:  # type: ignore[no-untyped-def]
+def _exports(django_app, user, reporting, label, code, value) -> None:
     """The dashboard's CSV and Excel and the briefing's Word file, of the latest month; the
     数据管理 export of a year's figures."""
     period = periods.format_period(*reporting)
