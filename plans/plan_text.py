@@ -173,6 +173,7 @@ NOT_QUANTITY_WORDS: tuple[str, ...] = (
     "％",
     "‰",
 )
+ADVERBIAL_MAX = 12  # characters before a verb that may still be words of manner or time
 FLOOR_BEFORE: tuple[str, ...] = ("不少于", "不低于", "至少", "超过")
 FLOOR_INSIDE: tuple[str, ...] = ("余", "多")
 FLOOR_AFTER = "以上"
@@ -403,6 +404,8 @@ def _first_verb(clause: str) -> int | None:
 
 def _adverbial(prefix: str) -> bool:
     """Whether the words before a verb only say how or when (see ADVERBS)."""
+    if len(prefix) > ADVERBIAL_MAX:
+        return False
     words = _SPACES.sub("", prefix)
     if not words or words.endswith(("地", "前", "内", "底")):
         return True

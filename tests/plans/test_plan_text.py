@@ -303,3 +303,9 @@ def test_odd_texts_never_raise(text):
     assert plan.sections
     for task in plan.tasks:
         assert task.text in text and len(task.title) <= 64
+
+
+def test_a_text_of_the_largest_size_is_read():
+    text = ("完成南山村建设。" * (MAX_CHARS // 8))[:MAX_CHARS]
+    plan = parse_plan(text, 2024)
+    assert len(plan.tasks) == MAX_CHARS // 8

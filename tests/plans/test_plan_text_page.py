@@ -210,6 +210,19 @@ def test_an_empty_text_and_a_year_out_of_range_are_refused_in_chinese(django_app
     assert "计划年份须在2023年至2029年之间。" in page.text
 
 
+def test_a_long_plan_lists_the_first_rows_and_says_so(django_app, admin_user, office_a):
+    page = preview(django_app, admin_user, text="新增企业1家。" * 100)
+    assert (
+        "文本中找到100条任务、1个板块，一页最多列出80条任务、30个板块；其余请分段粘贴后再生成。"
+        in (page.text)
+    )
+    form = page.forms["plan-text-confirm"]
+    assert form["tasks-TOTAL_FORMS"].value == "80"
+    form["default_office"] = str(office_a.pk)
+    form.submit().follow()
+    assert Task.objects.count() == 80
+
+
 def test_the_seed_plan_through_the_page(django_app, admin_user, office_a):
     text = SEED.read_text(encoding="utf-8")
     page = preview(django_app, admin_user, text=text[text.index("二、明年工作计划") :], year=2024)
