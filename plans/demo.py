@@ -49,6 +49,8 @@ DEMO_SEED = 20240102
 HUNDRED = Decimal(100)
 # The share of projects (and of each year's tasks) the demo shows behind.
 BEHIND_SHARE = Decimal("0.2")
+# The share of stages done late (long enough ago to be done by now).
+LATE_SHARE = 0.3
 # Each stage's share of a project's 形象进度 (%), by the default pipeline's codes; a stage of
 # another template weighs STAGE_WEIGHT_OTHER. Shares are normalised over a project's stages.
 STAGE_WEIGHTS = {
@@ -185,7 +187,13 @@ def behind_projects(projects: list[Project]) -> set[str]:
 
 
 def _schedule(
-    project: Project, stages: list[Stage], behind: bool, today: date, last_day: date
+    project: Project,
+    stages: list[Stage],
+    behind: bool,
+    today: date,
+    last_day: date,
+    *,
+    stuck: bool = False,
 ) -> None:
     """Dates for a project's stages, in place (see the module's docstring)."""
     rng = random.Random(f"{DEMO_SEED}-stages-{project.code}")
@@ -214,11 +222,18 @@ def _schedule(
         # done; the stages after it still lie ahead.
         due = [i for i, day in enumerate(planned) if day <= last_day - timedelta(days=20)]
         current = due[-1] if due else 0
-        overdue_since = last_day - timedelta(days=rng.randint(20, 120))
+        # One project is stuck (over a year); the others fell behind in the last months.
+        days = rng.randint(400, 480) if stuck else rng.randint(20, 120)
+        overdue_since = last_day - timedelta(days=days)
         if previous_done is not None:
             overdue_since = max(overdue_since, previous_done + timedelta(days=30))
+        if stuck:  # stuck at the first stage not done by then
+            before = [i for i, day in enumerate(planned) if day <= overdue_since - timedelta(30)]
+            current = min(len(before), len(planned) - 1)
         late = overdue_since - planned[current]
-        if late.days > 0 or not due:  # due long ago, or not yet: it fell due a few months ago
+        if (
+            late.days > 0 or not due or stuck
+        ):  # due long ago, or not yet: it fell due a few months ago
             planned[current:] = [day + late for day in planned[current:]]
         if current + 1 < len(planned) and planned[current + 1] <= today:
             push = today - planned[current + 1] + timedelta(days=rng.randint(30, 90))
@@ -231,10 +246,16 @@ def _schedule(
         stage.dates_are_demo = True
         if index >= done_count:
             continue
-        actual = planned[index] - timedelta(days=rng.randint(0, 20))
+        actual = min(planned[index] - timedelta(days=rng.randint(0, 20)), today)
+        if rng.random() < LATE_SHARE and planned[index] < last_day - timedelta(days=150):
+            # Done late, some while ago: overdue in the months it was late, not now.
+            actual = planned[index] + timedelta(days=rng.randint(30, 90))
+            if index + 1 < len(planned):
+                actual = min(actual, planned[index + 1] - timedelta(days=25))
+            actual = max(min(actual, last_day - timedelta(days=60)), planned[index])
         if previous_done is not None and actual <= previous_done:
             actual = previous_done + timedelta(days=1)
-        stage.actual_date = previous_done = min(actual, planned[index], today)
+        stage.actual_date = previous_done = actual
         stage.is_done = True
 
 
@@ -250,7 +271,8 @@ def demo_stage_dates_load(until: tuple[int, int]) -> int:
         stages = list(project.stages.order_by("order"))
         if not stages or any(s.dates_are_demo or s.planned_date or s.actual_date for s in stages):
             continue  # dated already, by a person or an earlier load
-        _schedule(project, stages, project.code in behind, today, last_day)
+        stuck = project.code == min(behind, default="")
+        _schedule(project, stages, project.code in behind, today, last_day, stuck=stuck)
         changed += [stage for stage in stages if stage.dates_are_demo]
     bulk_update_with_history(
         changed,
