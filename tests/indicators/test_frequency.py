@@ -336,7 +336,7 @@ def test_demo_figures_are_made_only_in_each_indicators_reporting_months(seeded, 
         places=[town],
     )
     FigureFactory(indicator=gdp, place=town, year=2023, month=9, value=D("30"))
-    with clock(2026, 1, 20):  # demo figures up to 2025-12
+    with clock(2026, 2, 20):  # 2026-01 is being reported: demo figures up to 2025-12
         call_command("demo_data")
     demo = Figure.objects.filter(is_demo=True)
     months = {
