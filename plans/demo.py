@@ -20,7 +20,6 @@ Deterministic (random generators seeded by names); removable in one call.
 from __future__ import annotations
 
 import calendar
-import inspect
 import random
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
@@ -32,7 +31,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from indicators import periods, units
 from indicators.demo import ECONOMIC, demo_until, seed_year
 from indicators.models import Figure, Indicator, Kind, Place
-from plans import status
+from plans import opening, status
 from plans.models import (
     PlanSection,
     ProgressReport,
@@ -326,24 +325,11 @@ def demo_year_open(year: int) -> bool:
     """Open plan year `year` with the open-year service, as the town would have in the December
     before, and mark what it made as demo (its targets and year plans is_demo, its record
     created["demo"]). False when it was open already or could not be opened."""
-    try:
-        from plans import opening
-    except ImportError:  # the service is not installed
-        return False
     if YearOpening.objects.filter(year=year).exists():
         return False
     targets = set(Target.objects.values_list("pk", flat=True))
     plans = set(ProjectYearPlan.objects.values_list("pk", flat=True))
-    if "on" in inspect.signature(opening.year_open).parameters:
-        record = opening.year_open(  # type: ignore[call-arg]
-            year=year, user=None, proposal_edits=None, on=date(year - 1, 12, 1)
-        )
-    elif opening.year_refusal(year) is None:
-        record = opening.year_open(year=year, user=None, proposal_edits=None)
-    else:
-        # TODO(issue 18): the service opens only next year (and in January-February this one);
-        # the demo needs year_open(..., on=<a day in the December before>) for past years.
-        return False
+    record = opening.year_open(year=year, user=None, proposal_edits=None, on=date(year - 1, 12, 1))
     record.created = {**record.created, OPENING_DEMO_KEY: True}
     record.save(update_fields=["created"])
     Target.objects.filter(year=year).exclude(pk__in=targets).update(is_demo=True)
@@ -593,13 +579,13 @@ def demo_plans_remove() -> int:
     # The plan years the demo opened: their carried-over tasks and sections, latest year first
     # (a task carried on again is protected by the one it came from).
     openings = YearOpening.objects.filter(**{f"created__{OPENING_DEMO_KEY}": True})
-    for opening in openings.order_by("-year"):
-        tasks = Task.objects.filter(section__year=opening.year).filter(
+    for record in openings.order_by("-year"):
+        tasks = Task.objects.filter(section__year=record.year).filter(
             Q(carried_from__isnull=False) | Q(code__startswith=DEMO_TASK_PREFIX)
         )
         count += tasks.count()
         for task in tasks:
             task.delete()
-        PlanSection.objects.filter(year=opening.year, tasks__isnull=True).delete()
-        opening.delete()
+        PlanSection.objects.filter(year=record.year, tasks__isnull=True).delete()
+        record.delete()
     return count

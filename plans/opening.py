@@ -527,19 +527,24 @@ def _task_code(source: Task, year: int, taken: set[str]) -> str:
 
 @transaction.atomic
 def year_open(
-    *, year: int, user: User | None, proposal_edits: ProposalEdits | None = None
+    *,
+    year: int,
+    user: User | None,
+    proposal_edits: ProposalEdits | None = None,
+    on: date | None = None,
 ) -> YearOpening:
     """Open `year`: create its targets, plan sections, carried-over tasks and projects' year
     plans as proposed (with the admin's edits), all or nothing, and the YearOpening that
     records it. Refused (ValidationError, in Chinese, nothing changed) when the year is opened
     already, may not be opened now, or an item is not valid. `user` None is the server's
-    operator (manage.py open_year without --user)."""
+    operator (manage.py open_year without --user). `on` is the day the opening counts as made
+    (default today): the demo data opens its past years as on 1 December of the year before."""
     if user is not None and not permissions.can_plan_year(user):
         raise PermissionDenied
     existing = YearOpening.objects.select_related("opened_by").filter(year=year).first()
     if existing is not None:
         raise ValidationError(opened_refusal(existing), code="opened")
-    refusal = year_refusal(year)
+    refusal = year_refusal(year, on)
     if refusal:
         raise ValidationError(refusal, code="year")
     try:

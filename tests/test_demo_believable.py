@@ -7,15 +7,12 @@ rule over every record with records.assert_every, naming each record that breaks
 
 from __future__ import annotations
 
-import inspect
 import itertools
 from collections import defaultdict
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
-from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -74,19 +71,6 @@ class Demo:
     after_removal: dict[str, Any] = field(default_factory=dict)
 
 
-def _opening_allowed() -> ExitStack:
-    """Until plans.opening.year_open takes the day it is opened on (`on=`), let the demo open
-    the past years it needs (the only rule the day decides)."""
-    stack = ExitStack()
-    try:
-        from plans import opening
-    except ImportError:
-        return stack
-    if "on" not in inspect.signature(opening.year_open).parameters:
-        stack.enter_context(mock.patch.object(opening, "year_refusal", lambda *a, **k: None))
-    return stack
-
-
 def _behind(today: date, year: int, month: int, stages: dict[str, list[Stage]]) -> list[str]:
     """The projects behind in the dashboard's view of (year, month): a stage overdue, or the
     year's investment behind time (plans.status, as reports.selectors judges them)."""
@@ -125,7 +109,6 @@ def demo(request: pytest.FixtureRequest, django_db_setup: None, django_db_blocke
         django_db_blocker.unblock(),
         time_machine.travel(now, tick=False),
         transaction.atomic(),
-        _opening_allowed(),
     ):
         call_command("seed", verbosity=0)
         until = demo_until()
