@@ -165,6 +165,8 @@ POST_EXPECTED: dict[str, tuple[str, ...]] = {
     "admin:plans_target_delete": ("login", "403", "403", "403", "403", SAVED, "403", "403", SAVED),
     "admin:plans_target_history": ("login", "200", "404", "403", "200", "200", "404", "404", "200"),
     "admin:plans_target_simple_history": ("login", "403", "403", "403", "403", "403", "403", "403", "403"),
+    "admin:plans_target_export": ("login", "403", "403", "403", "200", "200", "403", "403", "200"),
+    "admin:plans_target_import": ("login", "403", "403", "403", "403", "200", "403", "403", "200"),
     "admin:plans_task_add": ("login", "403", "403", "403", "403", "200", "403", "403", "200"),
     "admin:plans_task_change": ("login", "403", "403", "403", "403", SAVED, "403", "403", SAVED),
     "admin:plans_task_changelist": ("login", "200", "200", "200", "200", "200", "403", "403", "200"),
