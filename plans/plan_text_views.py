@@ -72,9 +72,9 @@ def plan_from_text(request: SignedInRequest) -> HttpResponse:
         confirm=ConfirmForm(initial={"year": year, "text": paste.cleaned_data["text"]}),
         sections=SectionFormSet(initial=section_rows, prefix="sections"),
         tasks=TaskFormSet(initial=task_rows, prefix="tasks", sections=choices),
-        existing=_existing(year),
         year=year,
     )
+    _mark_existing(context["sections"], _existing(year))
     return TemplateResponse(request, TEMPLATE, context)
 
 
@@ -89,9 +89,9 @@ def _confirm(request: SignedInRequest, context: dict[str, Any]) -> HttpResponse:
         confirm=confirm,
         sections=sections,
         tasks=tasks,
-        existing=_existing(year) if year is not None else {},
         year=year,
     )
+    _mark_existing(sections, _existing(year) if year is not None else {})
     valid = sections.is_valid() & tasks.is_valid()
     if year is None:
         return _refused(request, context)
@@ -144,6 +144,18 @@ def _refused(request: SignedInRequest, context: dict[str, Any]) -> HttpResponse:
 def _existing(year: int) -> dict[int, PlanSection]:
     """The year's sections already on record, by number."""
     return {s.number: s for s in PlanSection.objects.filter(year=year)}
+
+
+def _mark_existing(sections: Any, existing: dict[int, PlanSection]) -> None:
+    """Give each section row the title of the year's section with its number already on record
+    (`form.existing_title`, "" when none): the row says it will be reused, not made again."""
+    for form in sections.forms:
+        try:
+            number = int(str(form["number"].value()).strip())
+        except ValueError:
+            number = None
+        section = existing.get(number) if number is not None else None
+        form.existing_title = section.title if section else ""
 
 
 def _posted_sections(request: SignedInRequest) -> list[tuple[int, str]]:
