@@ -239,7 +239,7 @@ def test_the_indicator_page_prints_each_figures_growth_the_same_way(
     html = BeautifulSoup(page.text, "html.parser")
     growths = {
         tr.find("td").get_text(): tr.select_one("td.growth").get_text()
-        for tr in html.select("table.data-table tbody tr")
+        for tr in html.select("#all-figures tbody tr")  # the page's 全部数据 table
         if tr.select_one("td.growth")
     }
     assert growths == {
@@ -271,7 +271,7 @@ def test_a_rate_indicators_change_is_in_points(django_app, leader, seeded):
     indicator_page = django_app.get(f"/indicators/{rate.code}/", user=leader)
     cells = [
         td.get_text()
-        for td in BeautifulSoup(indicator_page.text, "html.parser").select("td.growth")
+        for td in BeautifulSoup(indicator_page.text, "html.parser").select("#all-figures td.growth")
     ]
     assert cells == ["提高2.10个百分点（计算）", "未公布"]
 
