@@ -22,6 +22,7 @@ import pytest
 import time_machine
 from bs4 import BeautifulSoup
 from django.core.management import call_command
+from django.test import override_settings
 from openpyxl import load_workbook
 
 from accounts.models import Office
@@ -85,15 +86,17 @@ def _fill_the_month(django_app, clerk, office: Office) -> tuple[str, Decimal]:
 
 @pytest.mark.parametrize(("when", "reporting", "reporting_label", "demo_label"), DATES)
 def test_every_main_page_follows_the_clock(
-    when, reporting, reporting_label, demo_label, settings, django_app, migration_rows
+    when, reporting, reporting_label, demo_label, django_app, migration_rows
 ):
     with time_machine.travel(when):
         assert periods.reporting_period() == reporting
         assert periods.period_label(*reporting) == reporting_label
         call_command("seed", verbosity=0)
-        settings.DEBUG = True  # the demo data is made only in development
-        call_command("demo_data", verbosity=0)
-        settings.DEBUG = False
+        # The demo data is made only in development. Only around the command: pytest-django's
+        # `settings` fixture would outlive django-webtest's patch of DEBUG_PROPAGATE_EXCEPTIONS
+        # and restore it as True for the tests after this one.
+        with override_settings(DEBUG=True):
+            call_command("demo_data", verbosity=0)
         office = Office.objects.get(code=OFFICE_CODE)
         # Made on the day: a password is as old as the clock says.
         clerk = UserFactory(username="many_clerk", office=office, roles=[Role.CLERK])
