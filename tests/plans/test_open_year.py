@@ -32,11 +32,12 @@ OPEN = "/admin/plans/yearopening/open/"
 TZ = ZoneInfo("Asia/Shanghai")
 
 # The clocks: early January (the year just begun may still be opened), the end of November,
-# and January again a year on.
+# January again a year on, and March (1-2月 is being reported; only next year may be opened).
 CLOCKS = {
     "2025-01-05": datetime(2025, 1, 5, 10, 0, tzinfo=TZ),
     "2026-11-30": datetime(2026, 11, 30, 10, 0, tzinfo=TZ),
     "2027-01-05": datetime(2027, 1, 5, 10, 0, tzinfo=TZ),
+    "2027-03-05": datetime(2027, 3, 5, 10, 0, tzinfo=TZ),
 }
 
 
