@@ -227,7 +227,8 @@ class VillagesView:
     month: int
     label: str  # 2024年1-9月
     rows: list[VillageRow]  # every village, in the places' order
-    total: Decimal | None  # the town's figure, else the villages' sum; None without either
+    total: Decimal | None  # the town's figure, else the villages' sum (of an additive
+    # indicator); None without either
     total_is_sum: bool  # the total is the villages' sum (no town figure for the period)
     reported_by_villages: bool  # the indicator's places include a village
     filled: int  # villages with a figure
@@ -278,8 +279,10 @@ def villages(indicator: Indicator, year: int, month: int) -> VillagesView:
     total: Decimal | None
     if town_figure is not None:
         total, total_is_sum = town_figure.value, False
-    else:
+    elif indicator.is_additive:
         total, total_is_sum = (sum(present, Decimal(0)) if present else None), True
+    else:  # an average (公斤/亩) or a rate: the villages' values do not add up to the town's
+        total, total_is_sum = None, False
     ranked = metrics.ranks(values, lower_is_better=indicator.lower_is_better)
     rows = []
     for place, value, rank in zip(village_places, values, ranked, strict=True):
@@ -300,8 +303,8 @@ def villages(indicator: Indicator, year: int, month: int) -> VillagesView:
                 place=place,
                 value=value.quantize(places) if value is not None else None,
                 year_on_year=shown,
-                # A rate (发证率 %) is no part of a whole: no share.
-                share=None if indicator.is_ratio else metrics.share(value, total),
+                # A rate (发证率 %) or an average (亩产) is no part of a whole: no share.
+                share=metrics.share(value, total) if indicator.is_additive else None,
                 rank=rank,
                 decimals=indicator.decimals,
                 is_demo=bool(figure and figure.is_demo),

@@ -315,6 +315,12 @@ class Indicator(models.Model):
         return self.unit_info.is_ratio
 
     @property
+    def is_additive(self) -> bool:
+        """The villages' values add up to the town's (亿元, 亩, 个); not a rate or an average
+        (公斤/亩): the village view sums and shares only these."""
+        return self.unit_info.is_additive
+
+    @property
     def reporting_months(self) -> tuple[int, ...]:
         """The months of a year this indicator owes a figure (see Frequency)."""
         return Frequency(self.frequency).months

@@ -16,6 +16,10 @@ from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
 
 
+# The dimensions whose values add up (indicators.models.Dimension's values).
+ADDITIVE_DIMENSIONS = frozenset({"money", "area", "length", "mass", "count"})
+
+
 @dataclass(frozen=True)
 class UnitInfo:
     """One unit as pages and parsers need it: `factor` base units per one of this unit."""
@@ -29,6 +33,12 @@ class UnitInfo:
     @property
     def is_ratio(self) -> bool:
         return self.dimension == "ratio"
+
+    @property
+    def is_additive(self) -> bool:
+        """Values of parts add up to the whole's (money, area, length, mass, counts): villages'
+        亿元 or 亩 sum to the town's; a rate (%) or a per-unit measure (公斤/亩) does not."""
+        return self.dimension in ADDITIVE_DIMENSIONS
 
 
 class UnitMismatch(ValueError):

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from accounts.roles import Role
 from indicators import periods
 from indicators.models import Place
-from tests.factories import FigureFactory, IndicatorFactory, PlaceFactory, UserFactory
+from tests.factories import FigureFactory, IndicatorFactory, PlaceFactory, UserFactory, unit
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +95,19 @@ def test_without_the_towns_figure_the_villages_sum_is_the_total(leader_client, g
     page = leader_client.get(URL).content.decode()
     assert "全镇合计：90.50（各村合计）" in page
     assert _table(page)[1][3] == "33.15"  # 30 / 90.5
+
+
+def test_an_average_is_neither_summed_nor_shared(leader_client, grain) -> None:
+    """平均亩产 (公斤/亩) of the villages does not add up to the town's: with no town figure
+    there is no 全镇合计 (not the villages' sum) and no village has a share of it."""
+    grain.figures.filter(place__level="town").delete()
+    grain.unit = unit("kg_per_mu")
+    grain.save()
+    page = leader_client.get(URL).content.decode()
+    assert "全镇合计：—" in page
+    assert "各村合计" not in page
+    assert [row[3] for row in _table(page)[1:]] == ["—", "—", "—", "—"]
+    assert [row[4] for row in _table(page)[1:]] == ["2", "1", "3", "—"]  # still ranked
 
 
 def test_sorted_by_each_column_the_unreported_last(leader_client, grain) -> None:
