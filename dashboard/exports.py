@@ -84,9 +84,7 @@ def _base_cells(row: IndicatorRow) -> list[Cell]:
         row.period_label,
         row.value,
         shown.value if shown else None,
-        glossary.growth_source(shown.value, official=shown.official, points=shown.points)
-        if shown
-        else "",
+        glossary.shown_growth_source(shown),
         safe_text(row.target_label),
         row.progress.completion_rate,
         str(glossary.GROWTH_PUBLISHED) if row.progress.completion_is_published else "",

@@ -70,16 +70,7 @@ class IndicatorRow:
     def growth_text(self, *, percent: bool = False, grouped: bool = False) -> str:
         """The 同比 as printed (glossary.growth_text): 31.3, 20.00（计算）, 提高2.1个百分点,
         未公布; — without a figure."""
-        shown = self.year_on_year
-        if shown is None:
-            return glossary.EMPTY
-        return glossary.growth_text(
-            shown.value,
-            official=shown.official,
-            points=shown.points,
-            percent=percent,
-            grouped=grouped,
-        )
+        return glossary.shown_growth_text(self.year_on_year, percent=percent, grouped=grouped)
 
     @property
     def growth_label(self) -> str:

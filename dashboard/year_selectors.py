@@ -46,20 +46,12 @@ class YearRow:
     def growth_text(self) -> str:
         """The 同比 as printed everywhere: 31.3, 14.61（计算）, 提高2.1个百分点, 未公布; — with
         no figure."""
-        shown = self.year_on_year
-        if shown is None:
-            return glossary.EMPTY
-        return glossary.growth_text(
-            shown.value, official=shown.official, points=shown.points, grouped=True
-        )
+        return glossary.shown_growth_text(self.year_on_year, grouped=True)
 
     @property
     def growth_source(self) -> str:
         """公布, 计算 or 未公布 (the exports' 同比来源); — with no figure."""
-        shown = self.year_on_year
-        if shown is None:
-            return glossary.EMPTY
-        return glossary.growth_source(shown.value, official=shown.official, points=shown.points)
+        return glossary.shown_growth_source(self.year_on_year, empty=glossary.EMPTY)
 
     @property
     def change_text(self) -> str:
@@ -206,19 +198,11 @@ class VillageRow:
 
     @property
     def growth_text(self) -> str:
-        shown = self.year_on_year
-        if shown is None:
-            return glossary.EMPTY
-        return glossary.growth_text(
-            shown.value, official=shown.official, points=shown.points, grouped=True
-        )
+        return glossary.shown_growth_text(self.year_on_year, grouped=True)
 
     @property
     def growth_source(self) -> str:
-        shown = self.year_on_year
-        if shown is None:
-            return ""
-        return glossary.growth_source(shown.value, official=shown.official, points=shown.points)
+        return glossary.shown_growth_source(self.year_on_year)
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:  # a type only: this module imports nothing of the project when it runs
+    from indicators.metrics import YearOnYear
 
 # --- terms ------------------------------------------------------------------------------
 
@@ -206,6 +210,24 @@ def growth_source(growth: Decimal | None, *, official: bool, points: bool = Fals
         return str(NOT_PUBLISHED)
     source = str(GROWTH_PUBLISHED if official else GROWTH_COMPUTED)
     return str(_("%(source)s（个百分点）")) % {"source": source} if points else source
+
+
+def shown_growth_text(
+    shown: YearOnYear | None, *, percent: bool = False, grouped: bool = False
+) -> str:
+    """growth_text of a metrics.year_on_year result; — (EMPTY) without a figure."""
+    if shown is None:
+        return str(EMPTY)
+    return growth_text(
+        shown.value, official=shown.official, points=shown.points, percent=percent, grouped=grouped
+    )
+
+
+def shown_growth_source(shown: YearOnYear | None, *, empty: str = "") -> str:
+    """growth_source of a metrics.year_on_year result; `empty` without a figure."""
+    if shown is None:
+        return empty
+    return growth_source(shown.value, official=shown.official, points=shown.points)
 
 
 def gap_phrase(gap: Decimal) -> str:
