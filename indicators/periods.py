@@ -100,14 +100,15 @@ def period_from_query(
     return year, month, ""
 
 
-def year_from_query(query: Mapping[str, str], key: str = "year") -> int:
-    """The year of ?year=: four ASCII digits from FIRST_YEAR to LAST_YEAR, else this year
-    (a full-width or superscript digit, a letter, a huge or negative number: this year)."""
+def year_from_query(query: Mapping[str, str], key: str = "year", default: int | None = None) -> int:
+    """The year of ?year=: four ASCII digits from FIRST_YEAR to LAST_YEAR, else `default`, else
+    this year (a full-width or superscript digit, a letter, a huge or negative number: the
+    default)."""
     raw = (query.get(key) or "").strip()
     valid = len(raw) == 4 and raw.isascii() and raw.isdigit()
     if valid and FIRST_YEAR <= int(raw) <= LAST_YEAR:
         return int(raw)
-    return today().year
+    return default if default is not None else today().year
 
 
 # --- reporting frequency: which months an indicator reports (indicators.models.Frequency) ---

@@ -272,9 +272,10 @@ def template(request: SignedInRequest) -> HttpResponse:
 
 @permission(permissions.can_export_figures)
 def export(request: SignedInRequest) -> HttpResponse:
-    """All figures of a year the user may read, one sheet per category; a ?year= that is not
-    a year from 2000 to 2100 exports this year."""
-    year = periods.year_from_query(request.GET)
+    """All figures of a year the user may read, one sheet per category; without a ?year= (or
+    with one that is not a year from 2000 to 2100) the year of the month being reported, so in
+    January it is the year just ended, whose 1-12月 is being reported, not an empty new one."""
+    year = periods.year_from_query(request.GET, default=periods.reporting_period()[0])
     name = _("下各镇经济指标_%(year)d年.xlsx") % {"year": year}
     response = attachment(excel.year_workbook(request.user, year), name)
     audit.record(audit.Action.EXPORT, request=request, obj=name)

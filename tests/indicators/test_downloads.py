@@ -6,10 +6,13 @@ streamed."""
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from decimal import Decimal as D
 from urllib.parse import unquote
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from openpyxl import load_workbook
 
 from indicators import periods
@@ -84,6 +87,19 @@ def test_a_hostile_year_exports_this_year(leader_client, output_history, raw):
         assert response["Content-Type"] == XLSX_TYPE
         assert filename(response) == name
         load_workbook(io.BytesIO(response.content))  # a workbook, whatever was asked
+
+
+def test_in_january_the_figures_export_is_of_the_year_being_reported(
+    client, leader, output_history
+):
+    """On 5 January 2027 the month being reported is 2026-12: the export without a year is of
+    2026 (its 1-12月), not of 2027, which has no figure until 1-2月 is reported in March."""
+    with time_machine.travel(datetime(2027, 1, 5, 10, tzinfo=ZoneInfo("Asia/Shanghai"))):
+        leader.set_password("Xiage-2027-january!")  # a password as new as the day
+        leader.save()
+        client.force_login(leader)
+        response = client.get(FIGURES_EXPORT)
+    assert filename(response) == "下各镇经济指标_2026年.xlsx"
 
 
 def test_a_year_asked_for_is_exported(leader_client, output_history):
