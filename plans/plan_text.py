@@ -21,7 +21,9 @@ How the text is read:
   Chinese numeral, at the start of the text, of a line, or after a space or a sentence's end.
   The title is what follows the bracket up to 。！？； or the line's end (cut at a space when
   the heading runs on into the paragraph, at most 100 characters), without the 。. A text with
-  no heading gives one section, number 1, titled 未分节, holding every task. When headings
+  no heading but with tasks gives one section, number 1, titled 未分节, holding every task
+  (the page numbers it after the year's sections on record); a text with neither gives no
+  section at all. When headings
   exist, commitments before the first one (a preamble) are not proposed. When a heading's
   number comes again (a summary's （一）… pasted with the plan's （一）…), the reading starts
   over from there: only the last run of sections is proposed, and ``notes`` says so.
@@ -46,6 +48,12 @@ How the text is read:
   none), spaces run together, at most 64 characters (cut with …). ``text`` is the commitment's
   clauses and ``sentence`` its whole sentence, both exactly as in the input (no trailing 。).
   ``deadline`` is the year's 31 December.
+- **Line ends**: a browser posts a textarea's line ends as \r\n; the text is read (and its
+  length counted) with every \r\n and lone \r as one \n, as the person typed it.
+- **The same task** (``same_task_keys``): two tasks are taken for the same when a title or
+  text of one, with spaces and end punctuation left out, equals a title or text of the other,
+  or the title without its quantities does (垦造水田1000余亩 ~ 垦造水田, 新增亿元以上企业1家以上
+  ~ 新增亿元以上企业).
 
 Examples::
 
@@ -229,18 +237,17 @@ class Quantity:
     value: Decimal
     unit: units.UnitInfo
     at_least: bool
+    start: int = 0  # where it is written in its clause, 不少于 … 以上 included
+    end: int = 0
 
 
 def parse_plan(text: str, year: int) -> ProposedPlan:
     """The sections and tasks the plan's text proposes (see the module's docstring)."""
     if not isinstance(text, str) or not text.strip():
         raise ValidationError(_("请粘贴计划文本。"), code="empty")
+    text = plain_line_ends(text)
     if len(text) > MAX_CHARS:
-        raise ValidationError(
-            _("计划文本过长（%(count)d字），一次最多%(max)d字，请分段粘贴。")
-            % {"count": len(text), "max": MAX_CHARS},
-            code="too_long",
-        )
+        raise ValidationError(too_long_message(len(text)), code="too_long")
     if "\x00" in text:
         raise ValidationError(
             _("计划文本中含有不可见的空字符（NUL），请删除后重新粘贴。"), code="nul"
@@ -267,13 +274,57 @@ def parse_plan(text: str, year: int) -> ProposedPlan:
     sections: list[ProposedSection] = []
     tasks: list[ProposedTask] = []
     if not headings:
-        sections.append(ProposedSection(1, _("未分节"), ""))
         tasks.extend(_tasks(text, 0, len(text), 1, deadline, unit_names))
+        if tasks:
+            sections.append(ProposedSection(1, _("未分节"), ""))
     for index, (number, title, begin, end) in enumerate(headings):
         sections.append(ProposedSection(number, title, text[begin:end]))
         stop = headings[index + 1][2] if index + 1 < len(headings) else len(text)
         tasks.extend(_tasks(text, end, stop, number, deadline, unit_names))
     return ProposedPlan(year, tuple(sections), tuple(tasks), tuple(notes))
+
+
+def plain_line_ends(text: str) -> str:
+    """The text with its line ends as typed: \r\n (how a browser posts them) and \r as \n."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def too_long_message(count: int, *, approximate: bool = False) -> str:
+    """The refusal of a text of `count` characters (`approximate`: counted from the request's
+    bytes, the text itself never read; see xiage.oversized)."""
+    if approximate:
+        return _("计划文本过长（约%(count)d字），一次最多%(max)d字，请分段粘贴。") % {
+            "count": count,
+            "max": MAX_CHARS,
+        }
+    return _("计划文本过长（%(count)d字），一次最多%(max)d字，请分段粘贴。") % {
+        "count": count,
+        "max": MAX_CHARS,
+    }
+
+
+def unheaded(plan: ProposedPlan) -> bool:
+    """Whether the plan's one section is the 未分节 of a text without headings."""
+    return len(plan.sections) == 1 and not plan.sections[0].text
+
+
+def same_task_keys(title: str, text: str) -> set[str]:
+    """What a task is known by, to tell the same task in two places (see the docstring): its
+    title and text and its title without quantities, spaces and end punctuation left out."""
+    plain_title = title.translate(_DIGITS)  # one character for one, as _quantities reads it
+    bare = plain_title
+    for quantity in reversed(_quantities(plain_title, _quantity_unit_names())):
+        bare = bare[: quantity.start] + bare[quantity.end :]
+    keys = {_key(title), _key(text), _key(bare)}
+    keys.discard("")
+    return keys
+
+
+_KEY_PUNCTUATION = "。，,；;：:、！？!? "
+
+
+def _key(words: str) -> str:
+    return _SPACES.sub("", words).strip(_KEY_PUNCTUATION)
 
 
 def chinese_number(numeral: str) -> int | None:
@@ -444,7 +495,9 @@ def _quantity_at(plain: str, match: re.Match[str], unit_names: list[str]) -> Qua
     if len(integer.lstrip("0")) > QUANTITY_INTEGER_DIGITS or len(decimals) > QUANTITY_DECIMALS:
         return None
     before = plain[: match.start()].rstrip()
-    at_least = before.endswith(FLOOR_BEFORE)
+    floor_word = next((word for word in FLOOR_BEFORE if before.endswith(word)), None)
+    at_least = floor_word is not None
+    start = len(before) - len(floor_word) if floor_word else match.start()
     at = _skip_spaces(plain, match.end())
     if plain.startswith(FLOOR_INSIDE, at):
         at_least = True
@@ -457,10 +510,12 @@ def _quantity_at(plain: str, match: re.Match[str], unit_names: list[str]) -> Qua
     info = units.by_name(unit_name)
     if info is None:  # pragma: no cover - removed between the two reads
         return None
-    after = _skip_spaces(plain, at + len(unit_name))
+    end = at + len(unit_name)
+    after = _skip_spaces(plain, end)
     if plain.startswith(FLOOR_AFTER, after):
         at_least = True
-    return Quantity(value, info, at_least)
+        end = after + len(FLOOR_AFTER)
+    return Quantity(value, info, at_least, start, end)
 
 
 def _skip_spaces(text: str, at: int) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, cast
 
@@ -46,8 +47,11 @@ class PasteForm(forms.Form):
     )
     year = forms.IntegerField(label=gettext_lazy("计划年份"))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, oversized: int | None = None, **kwargs: Any) -> None:
+        """`oversized`: the text was too long for the request to be read (about that many
+        characters, counted by xiage.oversized); the form refuses it without reading it."""
         super().__init__(*args, **kwargs)
+        self.oversized = oversized
         low, high = year_bounds()
         year = self.fields["year"]
         year.widget.attrs.update({"min": low, "max": high})
@@ -56,6 +60,11 @@ class PasteForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        if self.oversized is not None:
+            self.add_error("text", plan_text.too_long_message(self.oversized, approximate=True))
+            return cleaned
+        if "text" in cleaned:
+            cleaned["text"] = plan_text.plain_line_ends(cleaned["text"])
         year = cleaned.get("year")
         if year is not None and "text" in cleaned:
             try:
@@ -197,17 +206,49 @@ def section_label(number: int, title: str) -> str:
     return _("（%(number)s）%(title)s") % {"number": chinese_numeral(number), "title": title}
 
 
-def proposal_initial(plan: plan_text.ProposedPlan) -> tuple[list[dict], list[dict]]:
-    """The preview's rows for the proposals (ticked), at most the page's limits."""
+def task_index(tasks: Iterable[Task]) -> dict[str, Task]:
+    """The year's tasks on record by what they are known by (plan_text.same_task_keys)."""
+    index: dict[str, Task] = {}
+    for task in tasks:
+        for key in plan_text.same_task_keys(task.title, task.text):
+            index.setdefault(key, task)
+    return index
+
+
+def same_task(index: Mapping[str, Task], title: str, text: str) -> Task | None:
+    """The task on record that a proposed (or edited) row repeats, or None."""
+    keys = sorted(plan_text.same_task_keys(title, text))
+    return next((index[key] for key in keys if key in index), None)
+
+
+def unheaded_number(existing_numbers: Collection[int]) -> int:
+    """The number the 未分节 section of a text without headings takes: after the year's own."""
+    return max(existing_numbers, default=0) + 1
+
+
+def proposal_initial(
+    plan: plan_text.ProposedPlan,
+    *,
+    existing_numbers: Collection[int] = (),
+    existing_tasks: Mapping[str, Task] | None = None,
+) -> tuple[list[dict], list[dict]]:
+    """The preview's rows for the proposals, at most the page's limits: ticked, except a task
+    the year already has (`existing_tasks`, see task_index). The 未分节 section of a text
+    without headings is numbered after the year's sections on record (`existing_numbers`), so
+    it is never taken for one of them."""
+    renumber = {}
+    if plan_text.unheaded(plan):
+        renumber = {plan.sections[0].number: unheaded_number(existing_numbers)}
     sections = [
-        {"include": True, "number": s.number, "title": s.title}
+        {"include": True, "number": renumber.get(s.number, s.number), "title": s.title}
         for s in plan.sections[:MAX_SECTION_ROWS]
     ]
     units_by_pk = {unit.pk: unit for unit in Unit.objects.all()}
+    index = existing_tasks or {}
     tasks = [
         {
-            "include": True,
-            "section": task.section,
+            "include": same_task(index, task.title, task.text) is None,
+            "section": renumber.get(task.section, task.section),
             "title": task.title,
             "text": task.text,
             "kind": task.kind,

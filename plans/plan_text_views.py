@@ -2,7 +2,10 @@
 the proposed sections and tasks as editable rows, confirm to create the ticked ones at once.
 
 Step 1 (GET, or POST without ``confirm``): the text and the year; a valid text gives step 2,
-the proposals of plans.plan_text.parse_plan as a form, every row ticked. Step 2 (POST with
+the proposals of plans.plan_text.parse_plan as a form, every row ticked but a task the year
+already has (the row names it: 该年已有同名任务…; ticked again, it is created all the same).
+A text too long for the request to be read at all comes as xiage.oversized leaves it and is
+refused on step 1 like any text over the limit. Step 2 (POST with
 ``confirm``): the rows as the person left them, created by
 plans.plan_text_services.plan_from_text_confirm in one transaction; any bad row shows the page
 again with the row's message in Chinese and nothing saved.
@@ -23,7 +26,8 @@ from accounts import permissions
 from accounts.http import SignedInRequest
 from accounts.permissions import permission
 from indicators.views import admin_page
-from plans.models import PlanSection
+from plans import plan_text
+from plans.models import PlanSection, Task
 from plans.plan_text_forms import (
     MAX_SECTION_ROWS,
     MAX_TASK_ROWS,
@@ -32,25 +36,51 @@ from plans.plan_text_forms import (
     SectionFormSet,
     TaskFormSet,
     proposal_initial,
+    same_task,
     section_label,
+    task_index,
 )
 from plans.plan_text_services import RowRefusal, plan_from_text_confirm
+from xiage.oversized import oversized_text
 
 TEMPLATE = "admin/plans/plan_text.html"
 
 
+@oversized_text("text")
 @permission(permissions.can_plan_year)
 def plan_from_text(request: SignedInRequest) -> HttpResponse:
     context = admin_page(request, _("从计划文本生成任务"), PlanSection)
-    if request.method == "POST" and request.POST.get("confirm") == "1":
+    oversized = getattr(request, "oversized_text", None)
+    if request.method == "POST" and request.POST.get("confirm") == "1" and oversized is None:
         return _confirm(request, context)
-    paste = PasteForm(request.POST) if request.method == "POST" else PasteForm()
+    paste = (
+        PasteForm(request.POST, oversized=oversized) if request.method == "POST" else PasteForm()
+    )
     context["paste"] = paste
     if request.method != "POST" or not paste.is_valid():
         return TemplateResponse(request, TEMPLATE, context)
     plan, year = paste.cleaned_data["plan"], paste.cleaned_data["year"]
-    section_rows, task_rows = proposal_initial(plan)
+    existing = _existing(year)
+    tasks_on_record = _tasks_on_record(year)
+    section_rows, task_rows = proposal_initial(
+        plan, existing_numbers=existing.keys(), existing_tasks=tasks_on_record
+    )
     notes = list(plan.notes)
+    if not plan.tasks and not plan.sections:
+        context["notes"] = [
+            _(
+                "文本中没有找到板块标题（一）（二）……，也没有找到任务（含“完成”“启动”“新增”等动词或带单位数量的句子），没有可生成的内容。"
+            )
+        ]
+        return TemplateResponse(request, TEMPLATE, context)
+    if plan_text.unheaded(plan) and section_rows:
+        notes.append(
+            _(
+                "文本中没有（一）（二）……标题，任务暂归入新板块“%(title)s”（序号%(number)d）；"
+                "也可以在各任务的“板块”中改选该年已有的板块，并取消勾选这一新板块。"
+            )
+            % {"title": section_rows[0]["title"], "number": section_rows[0]["number"]}
+        )
     if len(plan.tasks) > MAX_TASK_ROWS or len(plan.sections) > MAX_SECTION_ROWS:
         notes.append(
             _(
@@ -74,7 +104,8 @@ def plan_from_text(request: SignedInRequest) -> HttpResponse:
         tasks=TaskFormSet(initial=task_rows, prefix="tasks", sections=choices),
         year=year,
     )
-    _mark_existing(context["sections"], _existing(year))
+    _mark_existing(context["sections"], existing)
+    _mark_same_tasks(context["tasks"], tasks_on_record)
     return TemplateResponse(request, TEMPLATE, context)
 
 
@@ -92,6 +123,7 @@ def _confirm(request: SignedInRequest, context: dict[str, Any]) -> HttpResponse:
         year=year,
     )
     _mark_existing(sections, _existing(year) if year is not None else {})
+    _mark_same_tasks(tasks, _tasks_on_record(year) if year is not None else {})
     valid = sections.is_valid() & tasks.is_valid()
     if year is None:
         return _refused(request, context)
@@ -156,6 +188,21 @@ def _mark_existing(sections: Any, existing: dict[int, PlanSection]) -> None:
             number = None
         section = existing.get(number) if number is not None else None
         form.existing_title = section.title if section else ""
+
+
+def _tasks_on_record(year: int) -> dict[str, Task]:
+    """The year's tasks on record, by what they are known by (plan_text_forms.task_index)."""
+    return task_index(Task.objects.filter(section__year=year).order_by("code"))
+
+
+def _mark_same_tasks(tasks: Any, on_record: dict[str, Task]) -> None:
+    """Give each task row the year's task on record it repeats (`form.same_task`, None when
+    none), by the row's title and text as shown: the row says so."""
+    for form in tasks.forms:
+        title, text = form["title"].value(), form["text"].value()
+        form.same_task = (
+            same_task(on_record, str(title or ""), str(text or "")) if on_record else None
+        )
 
 
 def _posted_sections(request: SignedInRequest) -> list[tuple[int, str]]:

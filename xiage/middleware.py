@@ -16,6 +16,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template import loader
 from django.utils.translation import gettext as _
 
+from xiage.oversized import ATTRIBUTE as OVERSIZED_TEXT
+from xiage.oversized import read_oversized
 from xiage.validators import all_storable
 
 # Every page of the app answers GET (HEAD) or POST; nothing reads PUT, DELETE, TRACE, OPTIONS...
@@ -39,6 +41,9 @@ class RequestGuardMiddleware:
     - an admin list action (POST to a changelist) on ids that are not ids of its model
       ("abc", or a number beyond 64 bits): Django's admin passes them straight to a query,
       which fails: 400 in Chinese.
+
+    A page marked @oversized_text (xiage.oversized) gets a post too large to read as its short
+    fields and the long text's length, so that it can say in Chinese that the text is too long.
 
     A cookie whose name or value the database cannot store is dropped, as if never sent: a
     quoted cookie may spell NUL bytes as octal escapes (sessionid="\\000..."), and the session
@@ -66,6 +71,11 @@ class RequestGuardMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        # A page marked @oversized_text says itself that a pasted text is too long
+        # (xiage.oversized); this runs before the CSRF check would refuse it unread.
+        oversized_field = getattr(view_func, OVERSIZED_TEXT, None)
+        if oversized_field is not None:
+            read_oversized(request, oversized_field)
         # Only the admin's own model pages carry `model_admin`; of them, only a list's POST
         # (an action) is read here, so no upload is parsed before its view.
         model_admin = getattr(view_func, "model_admin", None)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 
-from plans.plan_text import MAX_CHARS, chinese_number, parse_plan
+from plans.plan_text import MAX_CHARS, chinese_number, parse_plan, same_task_keys
 from plans.seed.data import SECTIONS, TASKS
 
 pytestmark = pytest.mark.django_db
@@ -277,10 +277,18 @@ def test_a_nul_is_refused_in_chinese():
     assert "NUL" in refused.value.messages[0]
 
 
-def test_text_with_nothing_to_propose():
-    plan = parse_plan("今天天气很好。", 2024)
+@pytest.mark.parametrize("text", ["今天天气很好。", "asdkjh qwe 123 zxc !!! ###"])
+def test_text_with_nothing_to_propose_proposes_no_section(text):
+    """Trial 18, finding 9: no heading and no task gives no 未分节 section either (it took the
+    number of the year's （一） and read as reusing it)."""
+    plan = parse_plan(text, 2024)
+    assert (plan.sections, plan.tasks) == ((), ())
+
+
+def test_a_heading_without_tasks_is_still_a_section():
+    plan = parse_plan("（二）民生实事。", 2024)
+    assert [(s.number, s.title) for s in plan.sections] == [(2, "民生实事")]
     assert plan.tasks == ()
-    assert [s.title for s in plan.sections] == ["未分节"]
 
 
 @pytest.mark.parametrize(
@@ -300,9 +308,47 @@ def test_text_with_nothing_to_propose():
 )
 def test_odd_texts_never_raise(text):
     plan = parse_plan(text, 2024)
-    assert plan.sections
+    numbers = {section.number for section in plan.sections}
+    assert bool(plan.sections) or not plan.tasks
     for task in plan.tasks:
+        assert task.section in numbers
         assert task.text in text and len(task.title) <= 64
+
+
+def test_line_ends_count_as_typed():
+    """Trial 18, finding 8: a browser posts each line end as \\r\\n; 20,001 characters typed
+    are 20,001, not 20,022, and 20,000 in lines are read."""
+    lines = ("甲" * 99 + "\r\n") * 200  # 100 characters a line as typed, 20,000 in all
+    plan = parse_plan("完成建设。" + lines[5:], 2024)
+    assert [t.title for t in plan.tasks] == ["完成建设"]
+    with pytest.raises(ValidationError) as refused:
+        parse_plan(lines + "乙", 2024)
+    assert refused.value.messages == ["计划文本过长（20001字），一次最多20000字，请分段粘贴。"]
+    plan = parse_plan("（一）产业。\r\n完成建设。\r新增企业1家。", 2024)
+    assert [(t.text, t.sentence) for t in plan.tasks] == [
+        ("完成建设", "完成建设"),
+        ("新增企业1家", "新增企业1家"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        (("垦造水田1000余亩", "垦造水田1000余亩"), ("垦造水田", "垦造水田1000余亩")),
+        (("新增亿元以上企业1家以上", "新增亿元以上企业1家以上"), ("新增亿元以上企业", "…")),
+        (("垦造水田1000余亩", "…"), ("垦造水田", "另一段原文")),
+        (("完成 集镇排水。", "x"), ("完成集镇排水", "y")),
+        (("新增不少于3家企业", "x"), ("新增企业", "y")),
+    ],
+)
+def test_the_same_task_is_known_by_its_title_or_text(one, other):
+    assert same_task_keys(*one) & same_task_keys(*other)
+
+
+def test_different_tasks_are_not_the_same():
+    assert not same_task_keys("垦造水田1000余亩", "垦造水田1000余亩") & same_task_keys(
+        "新增亿元以上企业", "新增亿元以上企业1家以上"
+    )
 
 
 def test_a_text_of_the_largest_size_is_read():

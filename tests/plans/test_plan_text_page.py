@@ -109,8 +109,8 @@ def test_paste_preview_untick_edit_and_confirm(django_app, admin_user, office_a,
 
 def test_a_years_sections_are_reused_and_codes_continue(django_app, admin_user, office_a):
     section = PlanSectionFactory(year=2025, number=1, title="原有板块")
-    TaskFactory(section=section, code="t2025_01", office=office_a, order=1)
-    TaskFactory(section=section, code="t2025_07", office=office_a, order=2)
+    TaskFactory(section=section, code="t2025_01", office=office_a, order=1, text="其他任务")
+    TaskFactory(section=section, code="t2025_07", office=office_a, order=2, text="其他任务")
     page = preview(django_app, admin_user)
     assert "该年已有此序号的板块“原有板块”，将沿用，不重复创建。" in page.text
     form = page.forms["plan-text-confirm"]
@@ -260,3 +260,138 @@ def test_others_are_refused_never_a_500(django_app, request, who, admin_user, of
 
 def test_anonymous_is_sent_to_sign_in(django_app):
     assert django_app.get(URL, status=302).location.startswith("/accounts/login/")
+
+
+# --- trial 18, findings 7, 8 and 9 ------------------------------------------------------------
+
+
+def test_a_task_the_year_already_has_is_unticked_and_named(django_app, admin_user, office_a):
+    """Finding 7: a task carried over into the year (垦造水田 → 新增亿元以上企业 here) or one
+    with the same title is proposed unticked, with the task on record named; ticked again, it
+    is created all the same."""
+    section = PlanSectionFactory(year=2025, number=1, title="产业发展")
+    TaskFactory(
+        section=section,
+        code="t2024_07-2025",
+        title="新增亿元以上企业",
+        text="新增亿元以上企业1家以上",
+        unit="firm",
+        quantity=1,
+        office=office_a,
+    )
+    TaskFactory(
+        section=section,
+        code="t2025_03",
+        title="完成集镇排水系统提升项目",
+        text="集镇排水",
+        kind="milestone",
+        quantity=None,
+        unit=None,
+        office=office_a,
+    )
+    page = preview(django_app, admin_user)
+    form = page.forms["plan-text-confirm"]
+    assert [form[f"tasks-{i}-include"].checked for i in range(4)] == [True, False, False, True]
+    rows = page.html.select("#plan-text-confirm tbody tr")[-4:]
+    notes = [" ".join(p.get_text() for p in row.select("p.same-task")) for row in rows]
+    assert notes == [
+        "",
+        "该年已有同名任务“新增亿元以上企业”（代码t2024_07-2025），默认不勾选；"
+        "确需再建一条的，勾选后确认即可。",
+        "该年已有同名任务“完成集镇排水系统提升项目”（代码t2025_03），默认不勾选；"
+        "确需再建一条的，勾选后确认即可。",
+        "",
+    ]
+    # The admin wants the second 亿元以上企业 task after all: ticked, it is created.
+    form["tasks-1-include"] = True
+    form["default_office"] = str(office_a.pk)
+    form.submit().follow()
+    created = Task.objects.filter(section__year=2025, code__startswith="t2025_").exclude(
+        code="t2025_03"
+    )
+    assert sorted(created.values_list("title", flat=True)) == [
+        "完成朱溪港两侧1300亩土地征收",
+        "推进减污降碳",
+        "新增亿元以上企业1家以上",
+    ]
+    assert Task.objects.filter(title="完成集镇排水系统提升项目").count() == 1
+
+
+def test_a_text_too_large_to_post_is_refused_on_the_page_in_chinese(django_app, admin_user):
+    """Finding 8: 500,000 characters (4.5 MB posted, over DATA_UPLOAD_MAX_MEMORY_SIZE) get the
+    page's own message, not Django's RequestDataTooBig page; line ends count as typed."""
+    text = ("甲" * 99 + "\r\n") * 5000  # 500,000 characters as typed, 100 a line
+    page = preview(django_app, admin_user, text=text, year=2026)
+    assert page.status_code == 200
+    assert "计划文本过长（约500000字），一次最多20000字，请分段粘贴。" in page.text
+    form = page.forms["plan-text-paste"]
+    assert form["year"].value == "2026"
+    assert "plan-text-confirm" not in page.forms
+    assert Task.objects.count() == 0 and PlanSection.objects.count() == 0
+    # Pasted again within the limit, the page reads it.
+    form["text"] = TEXT
+    assert page.forms["plan-text-paste"].submit().forms["plan-text-confirm"]
+
+
+def test_a_text_just_over_the_limit_counts_its_characters_as_typed(django_app, admin_user):
+    lines = ("甲" * 99 + "\r\n") * 200  # 20,000 characters as typed, 20,200 as posted
+    page = preview(django_app, admin_user, text=lines + "乙")
+    assert "计划文本过长（20001字），一次最多20000字，请分段粘贴。" in page.text
+    page = preview(django_app, admin_user, text=lines)
+    assert "计划文本过长" not in page.text
+
+
+def test_garbage_proposes_nothing_and_says_so(django_app, admin_user):
+    """Finding 9: a text with no heading and no task proposes no section (it proposed a
+    未分节 section numbered 1, which read as reusing the year's （一））."""
+    PlanSectionFactory(year=2025, number=1, title="加速工业突破,激活发展动能")
+    page = preview(django_app, admin_user, text="asdkjh qwe 123 zxc !!! ###")
+    assert page.status_code == 200
+    assert "plan-text-confirm" not in page.forms
+    assert "将沿用" not in page.text
+    assert (
+        "文本中没有找到板块标题（一）（二）……，也没有找到任务（含“完成”“启动”“新增”等动词或带单位"
+        "数量的句子），没有可生成的内容。" in page.text
+    )
+    assert page.forms["plan-text-paste"]["text"].value == "asdkjh qwe 123 zxc !!! ###"
+
+
+UNHEADED = "完成南山村美丽乡村建设。新增企业2家。"
+
+
+def test_tasks_without_headings_go_to_a_new_section_after_the_years_own(
+    django_app, admin_user, office_a
+):
+    PlanSectionFactory(year=2025, number=1, title="产业发展")
+    PlanSectionFactory(year=2025, number=2, title="民生实事")
+    page = preview(django_app, admin_user, text=UNHEADED)
+    assert "将沿用" not in page.text
+    assert (
+        "文本中没有（一）（二）……标题，任务暂归入新板块“未分节”（序号3）；"
+        "也可以在各任务的“板块”中改选该年已有的板块，并取消勾选这一新板块。" in page.text
+    )
+    form = page.forms["plan-text-confirm"]
+    assert (form["sections-0-number"].value, form["sections-0-title"].value) == ("3", "未分节")
+    assert [form[f"tasks-{i}-section"].value for i in range(2)] == ["3", "3"]
+    form["default_office"] = str(office_a.pk)
+    form.submit().follow()
+    assert list(PlanSection.objects.filter(year=2025).values_list("number", "title")) == [
+        (1, "产业发展"),
+        (2, "民生实事"),
+        (3, "未分节"),
+    ]
+    assert set(Task.objects.values_list("section__number", flat=True)) == {3}
+
+
+def test_tasks_without_headings_may_go_to_a_section_the_year_has(django_app, admin_user, office_a):
+    PlanSectionFactory(year=2025, number=1, title="产业发展")
+    form = preview(django_app, admin_user, text=UNHEADED).forms["plan-text-confirm"]
+    form["sections-0-include"] = False
+    form["tasks-0-section"] = "1"
+    form["tasks-1-section"] = "1"
+    form["default_office"] = str(office_a.pk)
+    form.submit().follow()
+    assert list(PlanSection.objects.filter(year=2025).values_list("number", "title")) == [
+        (1, "产业发展")
+    ]
+    assert set(Task.objects.values_list("section__number", flat=True)) == {1}
