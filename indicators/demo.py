@@ -2,11 +2,13 @@
 
 Each demo year continues the seed's real figures (the town's 2023 document, whose year is read
 from the data: seed_year()): a year-to-date figure of month M is the seed's comparable figure
-grown year by year; the published 同比 stored with it is the growth its own figures show; counts
-are whole; a stock (时点数) never falls; a rate derived from a count moves with the count. The
-figures stop at the month before the one being reported (periods.reporting_period()), so a new
-user's first 月报填报 is a real to-do, and each is made only in a month its indicator reports
-(periods.reports_in: 月报 2-12, 季报 3 6 9 12, 年报 12).
+grown year by year; a 同比 is stored with it only where no figure a year before exists to compute
+it from (the first demo year's months the seed lacks: the growth over the seed's pace), as the
+pages compute the others and mark them （计算）; counts are whole; a stock (时点数) never falls;
+a rate derived from a count moves with the count. The figures stop at the month before the one
+being reported (periods.reporting_period()), so a new user's first 月报填报 is a real to-do, and
+each is made only in a month its indicator reports (periods.reports_in: 月报 2-12, 季报 3 6 9
+12, 年报 12).
 
 The town has 31 administrative villages and the document names 18: the demo adds the others as
 演示村19 … 演示村31 (Place.is_demo) and splits the town's 土地测量宗数 among all 31.
@@ -333,8 +335,8 @@ def demo_figures_load(until: tuple[int, int] | None = None) -> int:
     demo_villages_ensure()
     town = Place.objects.get(level=Place.Level.TOWN)
     paths = demo_paths(until)
-    existing = set(
-        Figure.objects.filter(place=town, year__gte=first_demo_year()).values_list(
+    on_record = set(
+        Figure.objects.filter(place=town, year__gte=seed_year()).values_list(
             "indicator_id", "year", "month"
         )
     )
@@ -349,8 +351,12 @@ def demo_figures_load(until: tuple[int, int] | None = None) -> int:
         ]
         due_by_code[code] = due
         for year, month in due:
-            if (indicator.pk, year, month) in existing:
+            if (indicator.pk, year, month) in on_record:
                 continue
+            # 同比 is stored only where no figure a year before exists to compute it from:
+            # elsewhere the pages compute the same growth and say so (（计算）), instead of
+            # calling a generated one 公布.
+            computable = (indicator.pk, year - 1, month) in on_record or (year - 1, month) in due
             to_create.append(
                 _demo_figure(
                     indicator,
@@ -358,7 +364,7 @@ def demo_figures_load(until: tuple[int, int] | None = None) -> int:
                     month,
                     town,
                     path.values[year, month],
-                    path.growth.get((year, month)),
+                    None if computable else path.growth.get((year, month)),
                 )
             )
     for code in VILLAGE_INDICATORS:

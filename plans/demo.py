@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import calendar
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 
 from django.db import transaction
 from django.db.models import Min, Q
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from indicators import periods, units
@@ -42,6 +43,7 @@ from plans.models import (
     Task,
     YearOpening,
 )
+from plans.plan_text_services import next_task_number
 from xiage.signals import data_written
 
 DEMO_SEED = 20240102
@@ -62,8 +64,8 @@ STAGE_WEIGHTS = {
     "completion": 10,
 }
 STAGE_WEIGHT_OTHER = 10
-# How long a stage takes, in days (construction longer).
-STAGE_DAYS = {"construction": (240, 420)}
+# How long a stage takes, in days (construction longer, the final acceptance shorter).
+STAGE_DAYS = {"construction": (240, 420), "completion": (45, 120)}
 STAGE_DAYS_OTHER = (75, 180)
 PROBLEMS = [
     "政策处理难度较大，个别农户诉求未达成一致",
@@ -73,9 +75,8 @@ PROBLEMS = [
 ]
 DEMO_REASON = "演示数据"
 # The seed plan's tasks that come back every year (a number of firms, of 亩): the demo gives
-# each later plan year its own, coded DEMO_TASK_PREFIX + year + the seed task's code.
+# each later plan year its own, unless one of that title is carried over into it.
 RECURRING = ("垦造水田", "“小升规”企业", "新增亿元以上企业")
-DEMO_TASK_PREFIX = "demo-"
 OPENING_DEMO_KEY = "demo"
 
 
@@ -92,10 +93,16 @@ def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _picked(names: list[str], salt: str) -> set[str]:
-    """About BEHIND_SHARE of `names` (at least one when there are five or more), the same ones
-    on every machine."""
-    count = int((BEHIND_SHARE * len(names)).to_integral_value(rounding=ROUND_HALF_UP))
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    """`day` at `hour`:`minute` in the project's time zone."""
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def _picked(names: list[str], salt: str, *, of: int | None = None) -> set[str]:
+    """About BEHIND_SHARE of `names` (or of `of` names, picked among `names`; at least one when
+    there are five or more), the same ones on every machine."""
+    total = len(names) if of is None else of
+    count = int((BEHIND_SHARE * total).to_integral_value(rounding=ROUND_HALF_UP))
     shuffled = sorted(names)
     random.Random(f"{DEMO_SEED}-{salt}").shuffle(shuffled)
     return set(shuffled[:count])
@@ -134,7 +141,7 @@ def demo_targets_load(until_year: int) -> int:
             last = _annual(indicator, year - 1, town)
             if last is None:
                 continue
-            if index % 2 == 0:
+            if index % 2 == 0 and last > 0:  # an amount of 0 is no target: a growth then
                 amount = (last * (1 + growth / HUNDRED)).quantize(
                     Decimal(1).scaleb(-indicator.decimals)
                 )
@@ -173,16 +180,40 @@ def _stage_days(stage: Stage, rng: random.Random) -> int:
     return rng.randint(low, high)
 
 
-def behind_projects(projects: list[Project]) -> set[str]:
+def behind_projects(projects: list[Project], last_day: date) -> set[str]:
     """The codes of the projects the demo shows behind: about a fifth of those with work left
-    after the seed's year."""
+    after the seed's year, picked among those whose plan runs to the last months with demo data
+    (a project planned to be done long ago would otherwise sit at its last stage for years)."""
     seed_end = date(seed_year(), 12, 31)
-    open_projects = [
-        p.code
-        for p in projects
-        if any((_done_on(s) or date.max) > seed_end for s in p.stages.all())
-    ]
-    return _picked(open_projects, "behind-projects")
+    open_projects = []
+    ongoing = []
+    for project in projects:
+        stages = list(project.stages.order_by("order"))
+        if not any((_done_on(s) or date.max) > seed_end for s in stages):
+            continue
+        open_projects.append(project.code)
+        end = _planned_end(project, stages)
+        if end is not None and end >= last_day - timedelta(days=60):
+            ongoing.append(project.code)
+    return _picked(ongoing, "behind-projects", of=len(open_projects))
+
+
+def _planned_end(project: Project, stages: list[Stage]) -> date | None:
+    """When a project's last stage is planned before any delay (the first plan _schedule
+    draws, from the same random sequence), or None when the seed's year finished it."""
+    seed_end = date(seed_year(), 12, 31)
+    done = [i for i, stage in enumerate(stages) if (_done_on(stage) or date.max) <= seed_end]
+    last_done = max(done, default=-1)
+    remaining = stages[last_done + 1 :]
+    if not remaining:
+        return None
+    rng = random.Random(f"{DEMO_SEED}-stages-{project.code}")
+    for _index in range(last_done + 1):
+        rng.randint(0, 15)
+    day = date(seed_year() + 1, 1, 1) + timedelta(days=rng.randint(20, 150))
+    for stage in remaining[1:]:
+        day = day + timedelta(days=_stage_days(stage, rng))
+    return day
 
 
 def _schedule(
@@ -213,9 +244,10 @@ def _schedule(
     day = date(seed + 1, 1, 1) + timedelta(days=rng.randint(20, 150))
     previous_done = stages[last_done].actual_date if last_done >= 0 else None
     planned: list[date] = []
-    for stage in remaining:
+    for index, stage in enumerate(remaining):
+        if index:  # each stage planned its own duration after the one before
+            day = day + timedelta(days=_stage_days(stage, rng))
         planned.append(day)
-        day = day + timedelta(days=_stage_days(stage, rng))
     if behind:
         # The current stage fell due a while before the last month with demo data, and is not
         # done; the stages after it still lie ahead.
@@ -239,13 +271,19 @@ def _schedule(
             planned[current + 1 :] = [day + push for day in planned[current + 1 :]]
         done_count = current
     else:
-        done_count = sum(day < today for day in planned)
+        # Done: the stages planned up to the last month with demo data. The next one, if it
+        # fell due since (in the month being reported), is planned a few weeks ahead instead:
+        # the month being reported is the user's to fill in.
+        done_count = sum(day <= last_day for day in planned)
+        if done_count < len(planned) and planned[done_count] <= today + timedelta(days=10):
+            push = today + timedelta(days=rng.randint(15, 45)) - planned[done_count]
+            planned[done_count:] = [day + push for day in planned[done_count:]]
     for index, stage in enumerate(remaining):
         stage.planned_date = planned[index]
         stage.dates_are_demo = True
         if index >= done_count:
             continue
-        actual = min(planned[index] - timedelta(days=rng.randint(0, 20)), today)
+        actual = min(planned[index] - timedelta(days=rng.randint(0, 20)), last_day)
         if rng.random() < LATE_SHARE and planned[index] < last_day - timedelta(days=150):
             # Done late, some while ago: overdue in the months it was late, not now.
             actual = planned[index] + timedelta(days=rng.randint(30, 90))
@@ -254,6 +292,7 @@ def _schedule(
             actual = max(min(actual, last_day - timedelta(days=60)), planned[index])
         if previous_done is not None and actual <= previous_done:
             actual = previous_done + timedelta(days=1)
+        actual = min(actual, last_day)
         stage.actual_date = previous_done = actual
         stage.is_done = True
 
@@ -264,7 +303,7 @@ def demo_stage_dates_load(until: tuple[int, int]) -> int:
     today = periods.today()
     last_day = _month_end(*until)
     projects = _leaf_projects()
-    behind = behind_projects(projects)
+    behind = behind_projects(projects, last_day)
     changed: list[Stage] = []
     for project in projects:
         stages = list(project.stages.order_by("order"))
@@ -329,29 +368,57 @@ def demo_year_open(year: int) -> bool:
         return False
     targets = set(Target.objects.values_list("pk", flat=True))
     plans = set(ProjectYearPlan.objects.values_list("pk", flat=True))
-    record = opening.year_open(year=year, user=None, proposal_edits=None, on=date(year - 1, 12, 1))
+    opened_on = date(year - 1, 12, 1)
+    record = opening.year_open(year=year, user=None, proposal_edits=None, on=opened_on)
     record.created = {**record.created, OPENING_DEMO_KEY: True}
     record.save(update_fields=["created"])
+    # opened_at is auto_now_add: the day it counts as opened, written past the field's default.
+    YearOpening.objects.filter(pk=record.pk).update(opened_at=_at(opened_on, 9))
     Target.objects.filter(year=year).exclude(pk__in=targets).update(is_demo=True)
     ProjectYearPlan.objects.filter(year=year).exclude(pk__in=plans).update(is_demo=True)
     demo_tasks_add(year)
     return True
 
 
+def _openings_recount() -> None:
+    """What the demo's openings count as created, true to what exists after the demo step:
+    the year's targets and project year plans (the demo's own too: targets it set before the
+    opening, plans for projects the opening left out), its sections and its carried-over
+    tasks (the year's tasks the demo added are not 结转任务)."""
+    for record in YearOpening.objects.filter(**{f"created__{OPENING_DEMO_KEY}": True}):
+        year = record.year
+        record.created = {
+            **record.created,
+            "targets": Target.objects.filter(year=year).count(),
+            "sections": PlanSection.objects.filter(year=year).count(),
+            "tasks": Task.objects.filter(section__year=year, carried_from__isnull=False).count(),
+            "year_plans": ProjectYearPlan.objects.filter(year=year).count(),
+        }
+        record.save(update_fields=["created"])
+
+
 def demo_tasks_add(year: int) -> int:
     """A year's plan is more than what the year before left: the seed plan's yearly tasks (a
     quantity of firms or 亩 each year, RECURRING by title) again in `year`, as demo tasks
-    (their code starts with DEMO_TASK_PREFIX), unless the year already has them."""
+    (coded as the year's own, t<year>_<nn>; created with the change reason DEMO_REASON), unless
+    the year already has a task of that title (carried over or not)."""
     first = plan_seed_year()
     if first is None:
         return 0
     sections = {s.number: s for s in PlanSection.objects.filter(year=year)}
+    titles = set(Task.objects.filter(section__year=year).values_list("title", flat=True))
+    number = next_task_number(year)
+    taken = set(Task.objects.values_list("code", flat=True))
     created = 0
     for source in Task.objects.filter(section__year=first, title__in=RECURRING).order_by("pk"):
         section = sections.get(source.section.number)
-        code = f"{DEMO_TASK_PREFIX}{year}-{source.code}"
-        if section is None or Task.objects.filter(code=code).exists():
+        if section is None or source.title in titles:
             continue
+        while f"t{year}_{number:02d}" in taken:
+            number += 1
+        code = f"t{year}_{number:02d}"
+        taken.add(code)
+        titles.add(source.title)
         task = Task(
             section=section,
             code=code,
@@ -372,6 +439,15 @@ def demo_tasks_add(year: int) -> int:
         task.save()
         created += 1
     return created
+
+
+def demo_task_ids() -> set[int]:
+    """The tasks the demo added (demo_tasks_add): created with the change reason DEMO_REASON."""
+    return set(
+        Task.history.filter(history_type="+", history_change_reason=DEMO_REASON).values_list(
+            "id", flat=True
+        )
+    )
 
 
 # --- progress ------------------------------------------------------------------------------------
@@ -458,11 +534,16 @@ def _task_start(task: Task) -> tuple[Decimal, Decimal]:
 
 
 def _task_reports(year: int, until: tuple[int, int]) -> list[ProgressReport]:
+    """A year's monthly task reports: each task on its own uneven path to its deadline, on time
+    or (about BEHIND_SHARE of the tasks new that year) behind; a carried-over task continues
+    from where its source ended and is not behind a second year."""
     last_month = until[1] if year == until[0] else 12
     tasks = list(
         Task.objects.filter(section__year=year).select_related("carried_from").order_by("pk")
     )
-    behind = _picked([task.code for task in tasks], f"behind-tasks-{year}")
+    behind = _picked(
+        [task.code for task in tasks if task.carried_from_id is None], f"behind-tasks-{year}"
+    )
     existing = set(
         ProgressReport.objects.filter(year=year, task__isnull=False).values_list("task_id", "month")
     )
@@ -471,21 +552,30 @@ def _task_reports(year: int, until: tuple[int, int]) -> list[ProgressReport]:
         rng = random.Random(f"{DEMO_SEED}-task-{task.code}")
         lagging = task.code in behind
         pace = Decimal(str(round(rng.uniform(0.5, 0.85) if lagging else rng.uniform(1.02, 1.3), 3)))
+        weights = [Decimal(str(round(rng.uniform(0.6, 1.4), 3))) for _ in range(12)]
         start_percent, start_done = _task_start(task)
         in_area = bool(task.unit_id) and units.get(task.unit_id).dimension == "area"
         step = Decimal("0.01") if in_area else Decimal(1)
+        share = Decimal(0)
         for month in range(1, last_month + 1):
+            expected = (
+                status.task_expected_share(deadline=task.deadline, year=year, month=month) / HUNDRED
+            )
+            # The path's unevenness: the months' weights so far against an even share.
+            uneven = sum(weights[:month], Decimal(0)) / sum(weights, Decimal(0)) * 12 / month
+            moved = expected * pace * uneven
+            moved = min(moved, expected * Decimal("0.97")) if lagging else max(moved, expected)
+            share = max(share, min(Decimal(1), moved))
             if (task.pk, month) in existing:
                 continue
-            expected = status.task_expected_share(deadline=task.deadline, year=year, month=month)
-            share = min(Decimal(1), expected / HUNDRED * pace)
             done = None
+            month_share = share
             if task.quantity:
                 left = task.quantity - start_done
                 rounding = ROUND_DOWN if lagging else ROUND_UP
                 done = min(task.quantity, start_done + (left * share).quantize(step, rounding))
-                share = (done - start_done) / left if left > 0 else Decimal(1)
-            percent = _money(start_percent + (HUNDRED - start_percent) * share)
+                month_share = (done - start_done) / left if left > 0 else Decimal(1)
+            percent = _money(start_percent + (HUNDRED - start_percent) * month_share)
             reports.append(
                 ProgressReport(
                     task=task,
@@ -504,13 +594,29 @@ def _task_reports(year: int, until: tuple[int, int]) -> list[ProgressReport]:
 def _year_progress_load(year: int, until: tuple[int, int]) -> int:
     if (year, 1) > until:
         return 0
-    behind = behind_projects(_leaf_projects())
+    behind = behind_projects(_leaf_projects(), _month_end(*until))
     reports = _project_reports(year, until, behind) + _task_reports(year, until)
     bulk_create_with_history(
         reports, ProgressReport, batch_size=500, default_change_reason=DEMO_REASON
     )
+    _date_reports(year, reports)
     data_written(ProgressReport)
     return len(reports)
+
+
+def _date_reports(year: int, reports: list[ProgressReport]) -> None:
+    """Date each report as handed in: a working day's hour between the 5th and the 10th of the
+    month after its own (never after now). reported_at and updated_at are auto_now fields, so
+    the dates are written after the rows are created (bulk_update skips auto_now)."""
+    rng = random.Random(f"{DEMO_SEED}-reported-{year}")
+    now = timezone.now()
+    for report in reports:
+        after = date(report.year, report.month, 28) + timedelta(days=10)
+        day = after.replace(day=rng.randint(5, 10))
+        report.reported_at = report.updated_at = min(
+            _at(day, rng.randint(8, 17), rng.randint(0, 59)), now
+        )
+    ProgressReport.objects.bulk_update(reports, ["reported_at", "updated_at"], batch_size=500)
 
 
 @transaction.atomic
@@ -528,6 +634,70 @@ def demo_progress_load(until: tuple[int, int]) -> int:
     return created
 
 
+def _task_year_done(task: Task) -> dict[tuple[int, int], Decimal]:
+    """A task's quantity done within each reported (year, month): its report's quantity less
+    what it started the year with (kept from the task it was carried from)."""
+    _percent, kept = _task_start(task)
+    return {
+        (year, month): (done or Decimal(0)) - kept
+        for year, month, done in ProgressReport.objects.filter(
+            task=task, quantity_done__isnull=False
+        ).values_list("year", "month", "quantity_done")
+    }
+
+
+@transaction.atomic
+def demo_linked_figures_follow() -> int:
+    """The town's demo figures of an indicator a task is linked to (Task.indicator) follow
+    the tasks' reports: a year-to-date figure is what the year's linked tasks report done by
+    that month, a 时点数 (垦造水田立项) the year before's December plus that. Real figures
+    are kept (a stock continues from them). Returns how many figures changed."""
+    town = Place.objects.filter(level=Place.Level.TOWN).first()
+    if town is None:
+        return 0
+    done: dict[int, dict[tuple[int, int], Decimal]] = {}
+    tasks = Task.objects.filter(indicator__isnull=False, unit__isnull=False).select_related(
+        "indicator"
+    )
+    for task in tasks:
+        indicator = task.indicator
+        assert indicator is not None
+        if indicator.kind not in (Kind.YTD, Kind.STOCK):
+            continue
+        try:
+            source, target = units.get(task.unit_id), units.get(indicator.unit_id)
+            units.convert(Decimal(1), source, target)
+        except units.UnitMismatch:
+            continue
+        sums = done.setdefault(indicator.pk, {})
+        for period, quantity in _task_year_done(task).items():
+            sums[period] = sums.get(period, Decimal(0)) + units.convert(quantity, source, target)
+    changed: list[Figure] = []
+    for indicator in Indicator.objects.filter(pk__in=done):
+        sums = done[indicator.pk]
+        places = Decimal(1).scaleb(-indicator.decimals)
+        figures = list(
+            Figure.objects.filter(indicator=indicator, place=town, year__gte=seed_year()).order_by(
+                "year", "month"
+            )
+        )
+        latest, start, year = Decimal(0), Decimal(0), None
+        for figure in figures:
+            if figure.year != year:  # a stock starts the year where the year before ended
+                start, year = latest, figure.year
+            if figure.is_demo and figure.year > seed_year():
+                this_year = sums.get((figure.year, figure.month), Decimal(0))
+                value = start + this_year if indicator.kind == Kind.STOCK else this_year
+                value = value.quantize(places, ROUND_HALF_UP)
+                if value != figure.value:
+                    figure.value, figure.growth = value, None
+                    changed.append(figure)
+            latest = figure.value
+    Figure.objects.bulk_update(changed, ["value", "growth"], batch_size=500)
+    data_written(Figure)
+    return len(changed)
+
+
 def demo_plans_load(until: tuple[int, int] | None = None) -> int:
     """Stage dates, targets, plan years and progress up to `until` (default: the month before
     the one being reported)."""
@@ -535,7 +705,9 @@ def demo_plans_load(until: tuple[int, int] | None = None) -> int:
     stages = demo_stage_dates_load(until)
     targets = demo_targets_load(until[0])
     progress = demo_progress_load(until)
+    demo_linked_figures_follow()
     targets += demo_targets_load(until[0])  # for indicators the openings gave none
+    _openings_recount()
     return stages + targets + progress
 
 
@@ -579,9 +751,10 @@ def demo_plans_remove() -> int:
     # The plan years the demo opened: their carried-over tasks and sections, latest year first
     # (a task carried on again is protected by the one it came from).
     openings = YearOpening.objects.filter(**{f"created__{OPENING_DEMO_KEY}": True})
+    demo_tasks = demo_task_ids()
     for record in openings.order_by("-year"):
         tasks = Task.objects.filter(section__year=record.year).filter(
-            Q(carried_from__isnull=False) | Q(code__startswith=DEMO_TASK_PREFIX)
+            Q(carried_from__isnull=False) | Q(pk__in=demo_tasks)
         )
         count += tasks.count()
         for task in tasks:
