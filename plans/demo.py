@@ -4,14 +4,21 @@ years the demo opens, YearOpening.created["demo"]).
 
 - Stages the seed reports done stay done, dated within the seed's year (the stages before them
   too: a road built in that year was planned before); the others are planned in pipeline order
-  from the first demo year, and done in order up to today, on time except for the projects
-  picked to be behind (about a fifth), whose current stage is overdue.
+  from the first demo year (each its own duration after the one before), and done in order up
+  to the end of the last month with demo data, on time except for the projects picked to be
+  behind (about a fifth, among those whose plan runs to the last months), whose current stage
+  is overdue; a stage falling due in the month being reported is planned a few weeks ahead.
 - 形象进度 is the project's (or task's) over its life: the weights of the stages done plus part
   of the next one, never falling, 100 only when every stage is done, whatever the investment.
 - Investment follows each year's plan: on pace, or behind it for the projects picked behind.
 - Each year from the seed's plan year to the current one has a plan: later years are opened by
   the open-year service (plans.opening), carrying over what was not done; progress continues
   from the year before.
+- A year's demo tasks never repeat a title the year has (carried over or not); a carried task
+  continues from where its source ended. The town's figures of an indicator a task is linked to
+  follow the tasks' reports (demo_linked_figures_follow).
+- Reports are dated as handed in (the 5th-10th of the month after); the openings as on 1
+  December of the year before, counting what exists after the demo step.
 - Everything stops at the month before the one being reported (indicators.demo.demo_until).
 
 Deterministic (random generators seeded by names); removable in one call.
