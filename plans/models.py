@@ -72,6 +72,11 @@ class Target(VersionedModel):
     def clean(self) -> None:
         if self.kind != self.Kind.MILESTONE and self.value is None:
             raise ValidationError({"value": _("除节点目标外，目标值必须填写。")})
+        if self.kind == self.Kind.AMOUNT and self.value is not None and self.value <= 0:
+            raise ValidationError({"value": _("完成额目标应大于0。")})
+        if self.kind == self.Kind.MILESTONE and not (self.wording or "").strip():
+            message = _("节点目标没有目标值，请在目标表述中写明要完成的节点，如“年底前开园”。")
+            raise ValidationError({"wording": message})
         if self.kind == self.Kind.FLOOR and self.value is not None and self.value < 0:
             raise ValidationError({"value": _("“不少于”目标不能为负数。")})
         if self.kind == self.Kind.GROWTH and self.value is not None and self.value < -100:

@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 from indicators import glossary as words
 from indicators import metrics
@@ -449,6 +450,45 @@ def task_is_behind(
     ).behind
 
 
+def target_wording(indicator: Indicator, kind: str | None, value: Decimal | None) -> str:
+    """A target in words, from its type and value: 完成12.5亿元, 增长8%, 12.5亿元以上. A 节点
+    target (or one without a value) has none: its wording is written by a person."""
+    from plans.models import Target
+
+    if value is None:
+        return ""
+    number = words.published(value)
+    if kind == Target.Kind.AMOUNT:
+        return _("完成%(amount)s") % {"amount": f"{number}{indicator.unit_label}"}
+    if kind == Target.Kind.GROWTH:
+        return _("增长%(growth)s%%") % {"growth": number}
+    if kind == Target.Kind.FLOOR:
+        return _("%(amount)s以上") % {"amount": f"{number}{indicator.unit_label}"}
+    return ""
+
+
+def edited_target_wording(
+    indicator: Indicator,
+    *,
+    was: tuple[str | None, Decimal | None, str],
+    kind: str | None,
+    value: Decimal | None,
+    typed: str | None,
+) -> str:
+    """The wording of a target edited from `was` (its type, value and wording) to `kind` and
+    `value`, with `typed` the wording box or cell as left: a wording the person wrote (neither
+    blank nor the wording before) is theirs and kept; otherwise, when the type or value changed,
+    the wording follows them (target_wording; a 节点 target's is then blank, for the person to
+    write); else it stays as it was."""
+    typed = (typed or "").strip()
+    was_kind, was_value, was_wording = was
+    if typed and typed != was_wording:
+        return typed
+    if (kind, value) != (was_kind, was_value):
+        return target_wording(indicator, kind, value)
+    return was_wording
+
+
 __all__ = [
     "FROZEN_REPORT_STATES",
     "ItemState",
@@ -459,10 +499,12 @@ __all__ = [
     "TargetProgress",
     "TaskProgress",
     "TaskState",
+    "edited_target_wording",
     "item_state",
     "office_report",
     "stage_state",
     "target_progress",
+    "target_wording",
     "task_progress",
     "tone",
 ]

@@ -12,8 +12,10 @@ or nothing.
 
 A blank cell keeps what is stored, as in the monthly import (a row left blank changes
 nothing): a cell is cleared in the admin, not by the file. A 节点 target or task has no
-value, quantity or unit, so those are cleared when the type is 节点. Rows of the year that the
-file does not list are left as they are: the import adds and changes, it never deletes.
+value, quantity or unit, so those are cleared when the type is 节点. A target's 目标表述 left as
+exported (or blank) follows a changed type or value (plans.status.edited_target_wording); one the
+admin wrote is kept. Rows of the year that the file does not list are left as they are: the
+import adds and changes, it never deletes.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from indicators import excel, periods, units, xlsx_check
 from indicators.excel import ImportRefused
 from indicators.forms import parse_number
 from indicators.models import Indicator
+from plans import status
 from plans.models import PlanSection, Target, Task
 from xiage import spreadsheets
 
@@ -691,6 +694,7 @@ class _World:
         target = stored or Target(indicator=indicator, year=self.year)
         row.obj, row.is_new = target, stored is None
         old = _target_values(target) if stored else None
+        was = (target.kind or None, target.value, target.wording)
         kind = _kind(item["kind"], Target.Kind) if item["kind"] else target.kind or None
         if item["kind"] and kind is None:
             row.error(
@@ -711,8 +715,11 @@ class _World:
             target.value = value
         elif stored is None and kind is not None and not item["value_error"]:
             row.error(T_VALUE, _("除节点目标外，目标值必须填写。"))
-        if item["wording"]:
-            target.wording = item["wording"]
+        # The wording follows a new type or value unless the admin wrote their own: a cell left
+        # as exported (or blank) is worded anew (plans.status, as on 开启新年度).
+        target.wording = status.edited_target_wording(
+            indicator, was=was, kind=target.kind or None, value=target.value, typed=item["wording"]
+        )
         if not row.errors:
             _clean(row, target, TARGET_COLUMNS, exclude=["indicator", "year"])
         if not row.errors:

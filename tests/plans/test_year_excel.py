@@ -230,7 +230,7 @@ def test_an_edited_target_and_task_show_old_to_new_and_are_saved_with_history(
         str(target_line),
         "规上工业产值",
         "修改",
-        "目标值：100 → 120",
+        "目标值：100 → 120 目标表述：完成100亿元 → 完成120亿元",
     ]
     assert preview(response, "preview-tasks")[0] == [
         str(task_line),
@@ -244,7 +244,8 @@ def test_an_edited_target_and_task_show_old_to_new_and_are_saved_with_history(
     assert "修改2条" in done.follow(user=admin_user).text
     target = Target.objects.get(pk=plan["targets"]["output"].pk)
     task = Task.objects.get(pk=plan["tasks"]["land"].pk)
-    assert (target.value, target.wording, target.version) == (D("120"), "完成100亿元", 2)
+    # The wording left as exported follows the value (plans.status.edited_target_wording).
+    assert (target.value, target.wording, target.version) == (D("120"), "完成120亿元", 2)
     assert (task.quantity, task.unit.name, task.at_least, task.version) == (
         D("1500"),
         "亩",
@@ -325,6 +326,13 @@ def test_new_rows_add_a_target_a_section_and_a_task(django_app, admin_user, plan
             "“年度目标”第4行“目标值”：“不少于”目标不能为负数。",
         ),
         ({("年度目标", "E5"): -120}, "“年度目标”第5行“目标值”：目标增速不能低于-100%。"),
+        ({("年度目标", "E4"): -3}, "“年度目标”第4行“目标值”：完成额目标应大于0。"),
+        ({("年度目标", "E4"): 0}, "“年度目标”第4行“目标值”：完成额目标应大于0。"),
+        (
+            {("年度目标", "D4"): "节点", ("年度目标", "E4"): None},
+            "“年度目标”第4行“目标表述”：节点目标没有目标值，请在目标表述中写明要完成的节点，"
+            "如“年底前开园”。",
+        ),
         ({("年度目标", "E6"): 3}, "“年度目标”第6行“目标值”：节点目标不填目标值。"),
         (
             {("年度目标", "A6"): "industrial_output"},
@@ -399,6 +407,45 @@ def test_an_old_copy_does_not_undo_a_later_change(django_app, admin_user, plan):
     assert errors(response) == [
         "“年度目标”第4行：该行在您导出文件后已被他人修改，为免覆盖，全部未导入。请重新导出后再修改。"
     ]
+
+
+def test_the_wording_follows_a_new_value_unless_the_admin_wrote_their_own(
+    django_app, admin_user, plan
+):
+    content = edited(
+        exported(django_app, admin_user),
+        {
+            ("年度目标", "E4"): 3.6,  # 目标表述 left as exported: 完成100亿元
+            ("年度目标", "E5"): 9,
+            ("年度目标", "F5"): None,  # blank: worded anew too
+            ("年度目标", "D7"): "节点",  # a new milestone row, with its wording
+            ("年度目标", "A7"): "retail_sales",
+            ("年度目标", "F7"): "年底前完成商贸综合体招商",
+        },
+    )
+    response = upload(django_app, admin_user, content)
+    assert not errors(response)
+    assert preview(response, "preview-targets")[1][3] == (
+        "目标值：8.5 → 9 目标表述：增长8.5% → 增长9%"
+    )
+    response.forms["year-confirm"].submit(user=admin_user)
+    output = Target.objects.get(pk=plan["targets"]["output"].pk)
+    assert (output.value, output.wording) == (D("3.6"), "完成3.6亿元")
+    investment = Target.objects.get(pk=plan["targets"]["investment"].pk)
+    assert (investment.value, investment.wording) == (D("9"), "增长9%")
+    assert output.history.first().history_change_reason == "Excel导入：2024年目标.xlsx"
+    new = Target.objects.get(indicator=plan["spare"], year=2024)
+    assert (new.kind, new.value, new.wording) == ("milestone", None, "年底前完成商贸综合体招商")
+
+    # A wording the admin writes is theirs, whatever the value.
+    content = exported(django_app, admin_user)
+    line = row_of(load_workbook(io.BytesIO(content))["年度目标"], "industrial_output")
+    content = edited(
+        content, {("年度目标", f"E{line}"): 4, ("年度目标", f"F{line}"): "力争完成4亿元"}
+    )
+    upload(django_app, admin_user, content).forms["year-confirm"].submit(user=admin_user)
+    output.refresh_from_db()
+    assert (output.value, output.wording) == (D("4"), "力争完成4亿元")
 
 
 def test_a_blank_cell_keeps_what_is_stored(django_app, admin_user, plan):
