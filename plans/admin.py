@@ -433,9 +433,12 @@ from plans.models import YearOpening  # noqa: E402
 class YearOpeningAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """年度开启记录: one row per opened year, read only; 开启新年度 is its page (open/)."""
 
-    list_display = ["year", "opened_by", "opened_at", "created_summary"]
+    list_display = ["year", "opener", "opened_at", "created_summary"]
     list_select_related = ["opened_by"]
     change_list_template = "admin/plans/yearopening/change_list.html"
+    # The record's page says what was created in words, never the raw JSON of `created`.
+    fields = ["year", "opener", "opened_at", "created_summary"]
+    readonly_fields = ["year", "opener", "opened_at", "created_summary"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # a year is opened on its own page (开启新年度)
@@ -449,6 +452,10 @@ class YearOpeningAdmin(ScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("创建内容"))
     def created_summary(self, obj: YearOpening) -> str:
         return opening.created_summary(obj.created)
+
+    @admin.display(description=gettext_lazy("开启人"), ordering="opened_by")
+    def opener(self, obj: YearOpening) -> str:
+        return opening.opener(obj)
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None):
         extra = {"can_open_year": permissions.can_plan_year(user_of(request))}

@@ -78,14 +78,25 @@ def year_refusal(year: int, on: date | None = None) -> str | None:
     }
 
 
+def opener(opening: YearOpening) -> str:
+    """Who opened a year, in words: the admin's name; 服务器命令 for manage.py open_year
+    without --user; 演示数据（系统） for a year the demo data opened (created["demo"])."""
+    from plans.demo import OPENING_DEMO_KEY
+
+    if (opening.created or {}).get(OPENING_DEMO_KEY):
+        return _("演示数据（系统）")
+    if opening.opened_by is not None:
+        return opening.opened_by.display_name or opening.opened_by.username
+    return _("服务器命令")
+
+
 def opened_refusal(opening: YearOpening) -> str:
     """What a second opening of a year says: who opened it, when; nothing changed."""
     when = timezone.localtime(opening.opened_at).strftime("%Y-%m-%d %H:%M")
-    who = opening.opened_by.display_name or opening.opened_by.username if opening.opened_by else ""
     return _("%(year)d年度已开启（由%(who)s于%(when)s开启），未作任何更改。") % {
         "year": opening.year,
         "when": when,
-        "who": who or _("服务器命令"),
+        "who": opener(opening),
     }
 
 
@@ -228,20 +239,6 @@ def _amount(value: Decimal | None, indicator: Indicator | None = None) -> str:
     return f"{text}{indicator.unit_label}" if indicator is not None else text
 
 
-def target_wording(indicator: Indicator, kind: str, value: Decimal | None) -> str:
-    """The wording a proposed target is given: 完成12.5亿元, 增长8%, 12.5亿元以上."""
-    if value is None:
-        return ""
-    amount = _amount(value, indicator)
-    if kind == Target.Kind.AMOUNT:
-        return _("完成%(amount)s") % {"amount": amount}
-    if kind == Target.Kind.GROWTH:
-        return _("增长%(growth)s%%") % {"growth": glossary.published(value)}
-    if kind == Target.Kind.FLOOR:
-        return _("%(amount)s以上") % {"amount": amount}
-    return ""
-
-
 def implied_growth(target: Target, town: Place | None) -> Decimal | None:
     """The growth a year's amount or floor target asked for over the year before's actual, in %
     (one decimal), or None when that actual is not known."""
@@ -286,14 +283,16 @@ def _target_proposal(
             "year": target.year,
             "wording": target.wording or target.get_kind_display(),
         }
-        return TargetProposal(indicator, kind, None, target.wording, basis)
+        return _checked_proposal(TargetProposal(indicator, kind, None, target.wording, basis))
     if kind == Target.Kind.GROWTH:
         basis = _("按%(year)d年目标增长%(growth)s%%") % {
             "year": target.year,
             "growth": glossary.published(target.value),
         }
-        return TargetProposal(
-            indicator, kind, target.value, target_wording(indicator, kind, value), basis
+        return _checked_proposal(
+            TargetProposal(
+                indicator, kind, target.value, status.target_wording(indicator, kind, value), basis
+            )
         )
     actual = year_actual(indicator, last, town) if not indicator.is_ratio else None
     growth = implied_growth(target, town) if target.year == last else None
@@ -311,7 +310,24 @@ def _target_proposal(
     elif actual is not None:
         value = actual.value
         basis = _("按%(actual)s") % {"actual": _actual_text(actual, indicator)}
-    return TargetProposal(indicator, kind, value, target_wording(indicator, kind, value), basis)
+    return _checked_proposal(
+        TargetProposal(indicator, kind, value, status.target_wording(indicator, kind, value), basis)
+    )
+
+
+def _checked_proposal(proposal: TargetProposal) -> TargetProposal:
+    """A proposal the target's own rules refuse (a 完成额 of 0 or less from a year's actual of
+    0, a 节点 target without wording) is proposed unticked, the reason added to its basis: the
+    command and the page's default then open the year without it."""
+    try:
+        Target(kind=proposal.kind, value=proposal.value, wording=proposal.wording).clean()
+    except ValidationError as exc:
+        basis = _("%(basis)s；%(problem)s默认不建立。") % {
+            "basis": proposal.basis,
+            "problem": "".join(exc.messages),
+        }
+        return replace(proposal, include=False, basis=basis)
+    return proposal
 
 
 def _actual_text(actual: YearActual, indicator: Indicator) -> str:
@@ -461,11 +477,14 @@ def apply_edits(proposal: YearProposal, edits: ProposalEdits | None) -> YearProp
             kind = edit.kind or item.kind
             value = edit.value if edit.kind is not None or edit.value is not None else item.value
             if kind == Target.Kind.MILESTONE:
-                value = None
-            wording = item.wording if edit.wording is None else edit.wording.strip()
-            if wording == item.wording and (kind, value) != (item.kind, item.value):
-                # The wording proposed with the value follows the value typed.
-                wording = target_wording(item.indicator, kind, value) or wording
+                value = None  # a 节点 target has no value (the page says so)
+            wording = status.edited_target_wording(
+                item.indicator,
+                was=(item.kind, item.value, item.wording),
+                kind=kind,
+                value=value,
+                typed=edit.wording,
+            )
             item = replace(item, include=edit.include, kind=kind, value=value, wording=wording)
         targets.append(item)
     tasks = []

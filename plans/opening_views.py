@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -21,17 +22,32 @@ from accounts import permissions
 from accounts.http import SignedInRequest
 from accounts.permissions import permission
 from indicators import glossary
+from indicators.forms import parse_number
 from indicators.views import admin_page
-from plans import opening
+from plans import opening, status
 from plans.models import Target, YearOpening
 
 OPEN_TEMPLATE = "admin/plans/open_year.html"
 
 
+class TypedNumberField(forms.DecimalField):
+    """A number read as people type it, as 月报填报 reads one (indicators.forms.parse_number:
+    full-width digits １２．５, 1,234.5, a minus look-alike, stray spaces)."""
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values or not str(value).strip():
+            return None
+        try:
+            return parse_number(str(value))
+        except ValidationError as exc:
+            code = "max_digits" if exc.code == "too_large" else "invalid"
+            raise ValidationError(self.error_messages[code], code=code) from exc
+
+
 def _number_field(
     label: Any, *, max_digits: int, decimal_places: int, required: bool = False
 ) -> forms.DecimalField:
-    return forms.DecimalField(
+    return TypedNumberField(
         label=label,
         required=required,
         max_digits=max_digits,
@@ -41,22 +57,33 @@ def _number_field(
 
 
 class RowForm(forms.Form):
-    """A row of the proposal: its number boxes say what is wrong in words naming the box."""
+    """A row of the proposal: its number boxes say what is wrong in words naming the box. A
+    row whose box (建立, 结转, 续建) is unticked creates nothing: what is typed in it is not
+    checked."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, forms.DecimalField):
-                name = {"name": field.label}
+                name = {"name": field.label, "places": field.decimal_places}
                 field.error_messages.update(
                     {
                         "required": _("请填写%(name)s。") % name,
                         "invalid": _("%(name)s应为数字，如 12.5。") % name,
                         "max_digits": _("%(name)s位数过多。") % name,
-                        "max_decimal_places": _("%(name)s小数位数过多。") % name,
+                        "max_decimal_places": _("%(name)s最多保留%(places)d位小数。") % name,
                         "max_whole_digits": _("%(name)s整数位数过多。") % name,
                     }
                 )
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if not self.is_bound:
+            return
+        unticked = "include" in self.fields and not self.cleaned_data.get("include")
+        found: ErrorDict = self.errors
+        if unticked and found:
+            self._errors = ErrorDict({name: found[name] for name in found if name == "key"})
 
 
 class YearForm(forms.Form):
@@ -85,19 +112,33 @@ class TargetRowForm(RowForm):
         widget=forms.TextInput(attrs={"size": 24}),
     )
 
+    def __init__(self, *args: Any, proposed: opening.TargetProposal, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.proposed = proposed
+
     def clean(self) -> dict[str, Any]:
+        """The target as it would be created (its wording as plans.opening.apply_edits words
+        it), checked by the target's own rules (plans.models.Target.clean)."""
         cleaned = super().clean() or {}
         if not cleaned.get("include") or self.errors:
             return cleaned
-        kind, value = cleaned.get("kind"), cleaned.get("value")
-        if kind != Target.Kind.MILESTONE and value is None:
-            self.add_error("value", _("除节点目标外，目标值必须填写。"))
-            return cleaned
+        kind, value = str(cleaned.get("kind")), cleaned.get("value")
+        if kind == Target.Kind.MILESTONE:
+            value = None  # a 节点 target has no value: the page says so above the table
+        item = self.proposed
+        wording = status.edited_target_wording(
+            item.indicator,
+            was=(item.kind, item.value, item.wording),
+            kind=kind,
+            value=value,
+            typed=cleaned.get("wording"),
+        )
         try:
-            Target(kind=str(kind), value=value).clean()
+            Target(kind=kind, value=value, wording=wording).clean()
         except ValidationError as exc:
-            for message in exc.messages:
-                self.add_error("value", message)
+            for name, messages_ in exc.message_dict.items():
+                for message in messages_:
+                    self.add_error("wording" if name == "wording" else "value", message)
         return cleaned
 
 
@@ -171,6 +212,7 @@ class ProposalForms:
                 "value": _number_text(item.value),
                 "wording": item.wording,
             },
+            lambda item: {"proposed": item},
         )
         self.tasks = self._rows(
             "tasks",
@@ -244,29 +286,36 @@ class ProposalForms:
         return messages_
 
     def edits(self) -> opening.ProposalEdits:
+        """What the rows say (an unticked row only that it is unticked: what is typed in it is
+        neither checked nor taken)."""
         targets = {
             item.key: opening.TargetEdit(
-                include=form.cleaned_data["include"],
+                include=True,
                 kind=form.cleaned_data["kind"],
                 value=form.cleaned_data["value"],
                 wording=form.cleaned_data["wording"],
             )
+            if form.cleaned_data["include"]
+            else opening.TargetEdit(include=False)
             for form, item in self.targets
         }
         tasks = {
             item.key: opening.TaskEdit(
-                include=form.cleaned_data["include"],
+                include=True,
                 title=form.cleaned_data["title"],
                 quantity=form.cleaned_data.get("quantity"),
             )
+            if form.cleaned_data["include"]
+            else opening.TaskEdit(include=False)
             for form, item in self.tasks
         }
         sections = {item.key: form.cleaned_data["title"] for form, item in self.sections}
         projects = {
             item.key: opening.ProjectEdit(
-                include=form.cleaned_data["include"],
-                planned_investment=form.cleaned_data["planned_investment"],
+                include=True, planned_investment=form.cleaned_data["planned_investment"]
             )
+            if form.cleaned_data["include"]
+            else opening.ProjectEdit(include=False)
             for form, item in self.projects
         }
         return opening.ProposalEdits(

@@ -75,6 +75,31 @@ def passwords_fresh() -> None:
     User.objects.update(password_changed_at=timezone.now())
 
 
+def test_the_page_is_usable_on_a_phone(app, new_page):
+    """At 390 px each proposed row is a card: every box is on screen, 依据 reads as a sentence
+    and the page does not scroll sideways (trial 18, finding 13). Nothing is confirmed here."""
+    with time_machine.travel(DECEMBER, tick=True):
+        passwords_fresh()
+        page = new_page(viewport={"width": 390, "height": 844})
+        login(page, "admin")
+        page.goto("/admin/plans/yearopening/open/")
+        row = page.locator("#targets tbody tr").first
+        expect(row).to_be_visible()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390
+        for box in ("select[name$='-kind']", "input[name$='-value']", "input[name$='-wording']"):
+            bounds = row.locator(box).bounding_box()
+            assert bounds is not None and bounds["x"] >= 0 and bounds["x"] + bounds["width"] <= 390
+        basis = row.locator("td.text").bounding_box()
+        assert basis is not None and basis["width"] > 250  # not one or two characters a line
+        # Each field is named above it (the header row is hidden at this width).
+        label = row.locator("td.text").evaluate(
+            "cell => getComputedStyle(cell, '::before').content"
+        )
+        assert label == '"依据"'
+        shot(page, "open-year-phone", full_page=True)
+
+
 def test_an_admin_opens_the_next_year_and_its_first_figure_meets_the_new_target(app, new_page):
     with time_machine.travel(DECEMBER, tick=True):
         year = DECEMBER.year + 1

@@ -429,10 +429,26 @@ def test_anonymous_is_sent_to_sign_in(world, django_app):
 def test_the_command_opens_the_year_once(world, admin_user):
     out = StringIO()
     call_command("open_year", str(world.year), user=admin_user.username, stdout=out)
-    assert out.getvalue().strip() == (
+    assert out.getvalue().splitlines() == [
         f"已开启{world.year}年度：新建年度目标5个，工作计划板块2个，结转任务3项，"
-        "项目年度投资计划2个。"
-    )
+        "项目年度投资计划2个。",
+        "年度目标（5个）：",
+        "  规上工业产值：完成16.25亿元",
+        "  固定资产投资：增长8%",
+        "  限上批零额：完成5亿元",
+        "  外贸出口：25亿元以上",
+        "  城市更新：完成老街改造",
+        "工作计划板块（2个）：",
+        "  （一）加速工业突破，激活发展动能",
+        "  （二）聚力城乡融合，提升品质",
+        "结转任务（3项）：",
+        "  朱溪港两侧土地征收（剩余300亩）",
+        "  杨砩头养老院建设",
+        "  未填报任务（剩余40亩）",
+        "项目年度投资计划（2个）：",
+        "  后冯区块：800万元",
+        "  新签项目：0万元",
+    ]
     assert YearOpening.objects.get(year=world.year).opened_by == admin_user
     counts = Target.objects.count(), Task.objects.count()
     again = StringIO()
@@ -459,3 +475,146 @@ def test_the_command_refuses_a_user_who_is_not_an_admin(world, clerk):
     with pytest.raises(CommandError):
         call_command("open_year", str(world.year), user="nobody")
     assert not YearOpening.objects.exists()
+
+
+# --- trial 18: the rules on the page and the command -----------------------------------------
+
+
+@pytest.mark.parametrize("value", ["-5", "0"])
+def test_an_amount_target_of_zero_or_less_is_refused(world, django_app, admin_user, value):
+    form = django_app.get(OPEN, user=admin_user).forms["open-year-form"]
+    form[f"targets-{row_index(form, 'targets', world.amount.pk)}-value"] = value
+    page = form.submit()
+    assert "未开启，数据没有任何改动" in page.text
+    assert "目标“规上工业产值”：完成额目标应大于0。" in page.text
+    assert not YearOpening.objects.exists()
+    # The service says the same to anyone who calls it (the model's own rule).
+    edits = opening.ProposalEdits(targets={world.amount.pk: opening.TargetEdit(value=D(value))})
+    with pytest.raises(ValidationError) as caught:
+        opening.year_open(year=world.year, user=admin_user, proposal_edits=edits)
+    assert caught.value.messages == [f"{world.year}年目标“规上工业产值”：完成额目标应大于0。"]
+    assert not Target.objects.filter(indicator=world.amount, year=world.year).exists()
+
+
+def test_a_target_changed_to_a_milestone_asks_for_its_wording_and_has_no_value(
+    world, django_app, admin_user
+):
+    page = django_app.get(OPEN, user=admin_user)
+    assert "节点目标（完成/启动/开工）没有目标值" in page.html.select_one("#targets-help").text
+    form = page.forms["open-year-form"]
+    index = row_index(form, "targets", world.amount.pk)
+    form[f"targets-{index}-kind"] = "milestone"  # value 16.25 and wording 完成16.25亿元 left
+    refused = form.submit()
+    assert "目标“规上工业产值”：节点目标没有目标值，请在目标表述中写明要完成的节点" in refused.text
+    assert not YearOpening.objects.exists()
+    form = refused.forms["open-year-form"]
+    form[f"targets-{index}-wording"] = "年底前建成智能工厂"
+    form.submit().follow()
+    target = Target.objects.get(indicator=world.amount, year=world.year)
+    assert (target.kind, target.value, target.wording) == ("milestone", None, "年底前建成智能工厂")
+
+
+def test_a_milestone_target_changed_to_an_amount_is_worded_by_its_value(
+    world, django_app, admin_user
+):
+    form = django_app.get(OPEN, user=admin_user).forms["open-year-form"]
+    index = row_index(form, "targets", world.milestone.pk)
+    form[f"targets-{index}-kind"] = "amount"
+    form[f"targets-{index}-value"] = "3"
+    form.submit().follow()
+    target = Target.objects.get(indicator=world.milestone, year=world.year)
+    assert (target.kind, target.value, target.wording) == ("amount", D("3"), "完成3亿元")
+
+
+def test_unticked_rows_are_not_checked(world, django_app, admin_user):
+    form = django_app.get(OPEN, user=admin_user).forms["open-year-form"]
+    target = row_index(form, "targets", world.floor.pk)
+    form[f"targets-{target}-include"] = False
+    form[f"targets-{target}-value"] = "abc"
+    task = row_index(form, "tasks", world.task_left.pk)
+    form[f"tasks-{task}-include"] = False
+    form[f"tasks-{task}-quantity"] = "abc"
+    form[f"tasks-{task}-title"] = ""
+    project = row_index(form, "projects", world.project.pk)
+    form[f"projects-{project}-include"] = False
+    form[f"projects-{project}-planned_investment"] = "-5"
+    done = form.submit().follow()
+    assert f"已开启{world.year}年度：新建年度目标4个，工作计划板块2个，结转任务2项" in done.text
+    assert not Target.objects.filter(indicator=world.floor, year=world.year).exists()
+    assert not Task.objects.filter(carried_from=world.task_left).exists()
+    assert not ProjectYearPlan.objects.filter(project=world.project, year=world.year).exists()
+
+
+def test_numbers_typed_with_full_width_digits_are_read(world, django_app, admin_user):
+    form = django_app.get(OPEN, user=admin_user).forms["open-year-form"]
+    form[f"targets-{row_index(form, 'targets', world.amount.pk)}-value"] = "１２．５"
+    form[f"tasks-{row_index(form, 'tasks', world.task_left.pk)}-quantity"] = "２５０"
+    project = row_index(form, "projects", world.project.pk)
+    form[f"projects-{project}-planned_investment"] = "１，２００"
+    form.submit().follow()
+    target = Target.objects.get(indicator=world.amount, year=world.year)
+    assert (target.value, target.wording) == (D("12.5"), "完成12.5亿元")
+    assert Task.objects.get(carried_from=world.task_left).quantity == D("250")
+    plan = ProjectYearPlan.objects.get(project=world.project, year=world.year)
+    assert plan.planned_investment == D("1200")
+
+
+def test_too_many_decimals_says_how_many_are_allowed(world, django_app, admin_user):
+    form = django_app.get(OPEN, user=admin_user).forms["open-year-form"]
+    form[f"targets-{row_index(form, 'targets', world.amount.pk)}-value"] = "5.123456789"
+    page = form.submit()
+    assert "目标“规上工业产值”：目标值最多保留4位小数。" in page.text
+    assert not YearOpening.objects.exists()
+
+
+def test_a_proposal_the_rules_refuse_is_proposed_unticked_and_the_command_skips_it(
+    world, admin_user, town, office_a
+):
+    # Last year asked 25 % over 10, and last year's actual was 0: 0 × 1.25 is no 完成额 target.
+    last = world.year - 1
+    nothing = IndicatorFactory(name="关停企业产值", office=office_a, places=[town])
+    Target.objects.create(indicator=nothing, year=last, kind="amount", value=D("12.5"))
+    FigureFactory(indicator=nothing, place=town, year=last - 1, month=12, value=D("10"))
+    FigureFactory(indicator=nothing, place=town, year=last, month=12, value=D("0"))
+    item = target_of(opening.year_proposal(world.year), nothing)
+    assert (item.include, item.value) == (False, D("0.00"))
+    assert item.basis == f"按{last}年实际0亿元×（1+25%）；完成额目标应大于0。默认不建立。"
+    out = StringIO()
+    call_command("open_year", str(world.year), user=admin_user.username, stdout=out)
+    assert not Target.objects.filter(indicator=nothing, year=world.year).exists()
+    lines = out.getvalue().splitlines()
+    assert lines[-2:] == [
+        "未建立的年度目标（1个，可在“年度目标”中添加）：",
+        f"  关停企业产值：{item.basis}",
+    ]
+
+
+def test_the_command_asks_for_the_year_in_chinese(world):
+    with pytest.raises(CommandError) as caught:
+        call_command("open_year")
+    assert str(caught.value) == (
+        f"请给出要开启的年度，例如 python manage.py open_year {world.year}。"
+    )
+    assert not YearOpening.objects.exists()
+
+
+def test_the_record_says_what_was_created_in_words_and_who_opened_it(world, django_app, admin_user):
+    record = opening.year_open(year=world.year, user=admin_user, proposal_edits=None)
+    page = django_app.get(f"/admin/plans/yearopening/{record.pk}/change/", user=admin_user)
+    fields = {
+        " ".join(row.select_one("label").get_text().split()): " ".join(
+            row.select_one(".readonly").get_text().split()
+        )
+        for row in page.html.select(".form-row")
+    }
+    assert fields["创建内容:"] == ("年度目标5个，工作计划板块2个，结转任务3项，项目年度投资计划2个")
+    assert fields["开启人:"] == admin_user.username
+    assert '"targets"' not in page.text and "year_plans" not in page.text
+    # A year the demo data opened says so, in the record and in the list.
+    record.created = {**record.created, "demo": True}
+    record.opened_by = None
+    record.save()
+    page = django_app.get(f"/admin/plans/yearopening/{record.pk}/change/", user=admin_user)
+    assert "演示数据（系统）" in page.html.select_one(".field-opener .readonly").get_text()
+    listing = django_app.get("/admin/plans/yearopening/", user=admin_user)
+    assert listing.html.select_one("td.field-opener").get_text() == "演示数据（系统）"
