@@ -13,6 +13,7 @@ No year is assumed: the years that may be opened follow today's date (`open_year
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -534,8 +535,16 @@ def _checked(obj: Any, what: str) -> None:
         ) from exc
 
 
+# A carried task's code: its first task's code and the year it is carried into, so carrying
+# it again replaces the year rather than adding one (t2025_01 → t2025_01-2026 → t2025_01-2027).
+CARRIED_SUFFIX = re.compile(r"(-\d{4}(-\d+)?)+$")
+
+
 def _task_code(source: Task, year: int, taken: set[str]) -> str:
-    stem = f"{source.code[:25]}-{year}"
+    """A free code for `source` carried into `year`: its root code, '-', the year; '-2', '-3'
+    … after it when taken."""
+    root = CARRIED_SUFFIX.sub("", source.code) or source.code
+    stem = f"{root[:25]}-{year}"
     code, n = stem, 1
     while code in taken:
         n += 1

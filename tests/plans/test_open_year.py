@@ -618,3 +618,14 @@ def test_the_record_says_what_was_created_in_words_and_who_opened_it(world, djan
     assert "演示数据（系统）" in page.html.select_one(".field-opener .readonly").get_text()
     listing = django_app.get("/admin/plans/yearopening/", user=admin_user)
     assert listing.html.select_one("td.field-opener").get_text() == "演示数据（系统）"
+
+
+def test_a_task_carried_again_keeps_its_first_code_and_the_new_year(world):
+    """t2025_01 carried into 2026 is t2025_01-2026; carried on into 2027, t2025_01-2027 (not
+    t2025_01-2026-2027); a code taken gets -2."""
+    first = Task(code="t2025_01")
+    again = Task(code="t2025_01-2026")
+    taken: set[str] = set()
+    assert opening._task_code(first, 2026, taken) == "t2025_01-2026"
+    assert opening._task_code(again, 2027, taken) == "t2025_01-2027"
+    assert opening._task_code(Task(code="t2025_01-2026-2"), 2027, taken) == "t2025_01-2027-2"
