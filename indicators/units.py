@@ -15,7 +15,6 @@ from decimal import Decimal
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
 
-
 # The dimensions whose values add up (indicators.models.Dimension's values).
 ADDITIVE_DIMENSIONS = frozenset({"money", "area", "length", "mass", "count"})
 
