@@ -220,4 +220,10 @@ def _xlsx(
                 str(glossary.DEMO_DATA) if row.is_demo else "",
             ]
         )
+    if view.total is not None:  # the page's 全镇合计 line, under the villages
+        source = _("（各村合计）") if view.total_is_sum else _("（全镇数）")
+        sheet.append(
+            [str(_("全镇合计")) + str(source), sheet.number(view.total, figure_format)]
+            + [None] * (len(HEADERS) - 2)
+        )
     return attachment(book.save(), name)

@@ -166,6 +166,7 @@ def test_the_excel_file_holds_the_table_in_its_order(leader_client, grain) -> No
         ("甲村", 30.0, 3.45, "计算", 30.0, 2, None),
         ("丙村", 15.0, None, "未公布", 15.0, 3, None),
         ("丁村", "未填报", None, None, None, None, None),
+        ("全镇合计（全镇数）", 100.0, None, None, None, None, None),
     ]
     cells = next(sheet.iter_rows(min_row=3, max_row=3))
     assert cells[1].number_format == "#,##0.00" and cells[2].number_format == "#,##0.0"
