@@ -17,6 +17,7 @@ from indicators import periods
 from indicators.models import Unit
 from plans import plan_text
 from plans.models import Task, chinese_numeral
+from plans.opening_views import TypedNumberField
 from plans.plan_text_services import SectionRow, TaskRow
 
 # At most this many proposed tasks on one page: each row is eleven fields, and a page posts at
@@ -89,6 +90,9 @@ class ConfirmForm(forms.Form):
     year = forms.IntegerField(widget=forms.HiddenInput, validators=[_year_range])
     # The pasted text, carried so that a refused confirm shows step 1 as it was.
     text = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
+    # The year's plan as the preview saw it (plan_text_services.plan_stamp): a confirm after the
+    # year changed (another window, another admin) creates nothing.
+    stamp = forms.CharField(widget=forms.HiddenInput, required=False)
     default_office = forms.ModelChoiceField(
         label=gettext_lazy("未选科室的任务归入"),
         queryset=Office.objects.filter(is_active=True),
@@ -113,8 +117,17 @@ class _TickedRowForm(forms.Form):
 
 
 class SectionForm(_TickedRowForm):
-    number = forms.IntegerField(label=gettext_lazy("序号"), min_value=1, max_value=99)
-    title = forms.CharField(label=gettext_lazy("板块标题"), max_length=100)
+    number = forms.IntegerField(
+        label=gettext_lazy("序号"),
+        min_value=1,
+        max_value=99,
+        error_messages={"required": gettext_lazy("请填写板块序号。")},
+    )
+    title = forms.CharField(
+        label=gettext_lazy("板块标题"),
+        max_length=100,
+        error_messages={"required": gettext_lazy("板块标题不能为空。")},
+    )
 
     def row(self) -> SectionRow:
         return SectionRow(self.cleaned_data["number"], self.cleaned_data["title"])
@@ -122,13 +135,24 @@ class SectionForm(_TickedRowForm):
 
 class TaskForm(_TickedRowForm):
     section = forms.TypedChoiceField(label=gettext_lazy("板块"), coerce=int)
-    title = forms.CharField(label=gettext_lazy("任务"), max_length=64)
+    title = forms.CharField(
+        label=gettext_lazy("任务"),
+        max_length=64,
+        error_messages={"required": gettext_lazy("任务名称不能为空。")},
+    )
     text = forms.CharField(
-        label=gettext_lazy("计划原文"), widget=forms.Textarea(attrs={"rows": 2, "cols": 36})
+        label=gettext_lazy("计划原文"),
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 36}),
+        error_messages={"required": gettext_lazy("计划原文不能为空。")},
     )
     kind = forms.ChoiceField(label=gettext_lazy("任务类型"), choices=Task.Kind.choices)
-    quantity = forms.DecimalField(
-        label=gettext_lazy("目标数量"), max_digits=14, decimal_places=2, required=False
+    # Read as 开启新年度 and 月报填报 read a number: full-width digits (１２．５), 1,234.5.
+    quantity = TypedNumberField(
+        label=gettext_lazy("目标数量"),
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 8}),
     )
     unit = forms.ModelChoiceField(
         label=gettext_lazy("单位"), queryset=Unit.objects.all(), required=False
@@ -143,12 +167,12 @@ class TaskForm(_TickedRowForm):
     deadline = forms.DateField(
         label=gettext_lazy("完成时限"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": gettext_lazy("请填写完成时限。")},
     )
 
     def __init__(self, *args: Any, sections: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["section"].choices = sections  # type: ignore[attr-defined]
-        self.fields["quantity"].widget.attrs.update({"size": 8})
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

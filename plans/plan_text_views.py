@@ -8,7 +8,11 @@ A text too long for the request to be read at all comes as xiage.oversized leave
 refused on step 1 like any text over the limit. Step 2 (POST with
 ``confirm``): the rows as the person left them, created by
 plans.plan_text_services.plan_from_text_confirm in one transaction; any bad row shows the page
-again with the row's message in Chinese and nothing saved.
+again with the row's message in Chinese and nothing saved. A task row whose 板块 is a section
+row left unticked is such a bad row (a section the year has that is not among the rows may be
+chosen). Step 2 carries the stamp of the year's plan as the preview saw it; when the year
+changed since (another window or another admin generated), nothing is created and the page is
+shown again as a fresh preview would show it: the tasks the year now has marked and unticked.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,7 +31,7 @@ from accounts.http import SignedInRequest
 from accounts.permissions import permission
 from indicators.views import admin_page
 from plans import plan_text
-from plans.models import PlanSection, Task
+from plans.models import PlanSection, Task, chinese_numeral
 from plans.plan_text_forms import (
     MAX_SECTION_ROWS,
     MAX_TASK_ROWS,
@@ -40,7 +44,12 @@ from plans.plan_text_forms import (
     section_label,
     task_index,
 )
-from plans.plan_text_services import RowRefusal, plan_from_text_confirm
+from plans.plan_text_services import (
+    PlanChanged,
+    RowRefusal,
+    plan_from_text_confirm,
+    plan_stamp,
+)
 from xiage.oversized import oversized_text
 
 TEMPLATE = "admin/plans/plan_text.html"
@@ -60,6 +69,7 @@ def plan_from_text(request: SignedInRequest) -> HttpResponse:
     if request.method != "POST" or not paste.is_valid():
         return TemplateResponse(request, TEMPLATE, context)
     plan, year = paste.cleaned_data["plan"], paste.cleaned_data["year"]
+    stamp = plan_stamp(year)  # before reading the year: a change in between refuses the confirm
     existing = _existing(year)
     tasks_on_record = _tasks_on_record(year)
     section_rows, task_rows = proposal_initial(
@@ -99,7 +109,9 @@ def plan_from_text(request: SignedInRequest) -> HttpResponse:
     choices = _section_choices(year, [(row["number"], row["title"]) for row in section_rows])
     context.update(
         notes=notes,
-        confirm=ConfirmForm(initial={"year": year, "text": paste.cleaned_data["text"]}),
+        confirm=ConfirmForm(
+            initial={"year": year, "text": paste.cleaned_data["text"], "stamp": stamp}
+        ),
         sections=SectionFormSet(initial=section_rows, prefix="sections"),
         tasks=TaskFormSet(initial=task_rows, prefix="tasks", sections=choices),
         year=year,
@@ -109,14 +121,16 @@ def plan_from_text(request: SignedInRequest) -> HttpResponse:
     return TemplateResponse(request, TEMPLATE, context)
 
 
-def _confirm(request: SignedInRequest, context: dict[str, Any]) -> HttpResponse:
-    confirm = ConfirmForm(request.POST)
+def _bind(data: QueryDict, context: dict[str, Any]) -> int | None:
+    """Step 2's forms bound to `data`, into the context, each row marked as the year stands;
+    the year, None when the page was tampered with."""
+    confirm = ConfirmForm(data)
     year = confirm.cleaned_data["year"] if confirm.is_valid() else None
-    sections = SectionFormSet(request.POST, prefix="sections")
-    choices = _section_choices(year, _posted_sections(request))
-    tasks = TaskFormSet(request.POST, prefix="tasks", sections=choices)
+    sections = SectionFormSet(data, prefix="sections")
+    choices = _section_choices(year, _posted_sections(data))
+    tasks = TaskFormSet(data, prefix="tasks", sections=choices)
     context.update(
-        paste=PasteForm(initial={"year": year, "text": request.POST.get("text", "")}),
+        paste=PasteForm(initial={"year": year, "text": data.get("text", "")}),
         confirm=confirm,
         sections=sections,
         tasks=tasks,
@@ -124,16 +138,30 @@ def _confirm(request: SignedInRequest, context: dict[str, Any]) -> HttpResponse:
     )
     _mark_existing(sections, _existing(year) if year is not None else {})
     _mark_same_tasks(tasks, _tasks_on_record(year) if year is not None else {})
+    return year
+
+
+def _confirm(request: SignedInRequest, context: dict[str, Any]) -> HttpResponse:
+    year = _bind(request.POST, context)
+    confirm, sections, tasks = context["confirm"], context["sections"], context["tasks"]
     valid = sections.is_valid() & tasks.is_valid()
     if year is None:
         return _refused(request, context)
     default_office = confirm.cleaned_data["default_office"]
     section_forms = [form for form in sections.forms if form.cleaned_data.get("include")]
     task_forms = [form for form in tasks.forms if form.cleaned_data.get("include")]
+    ticked = {form.cleaned_data.get("number") for form in section_forms}
+    unticked = {_row_number(form) for form in sections.forms} - ticked - {None}
     for form in task_forms:
         office_ok = "office" not in form.errors
         if office_ok and form.cleaned_data.get("office") is None and default_office is None:
             form.add_error("office", _("请选择责任科室（或在上方选择“未选科室的任务归入”）。"))
+        if form.cleaned_data.get("section") in unticked:
+            form.add_error(
+                "section",
+                _("所选板块（%(number)s）未勾选；请勾选该板块，或为任务另选板块。")
+                % {"number": chinese_numeral(form.cleaned_data["section"])},
+            )
     if not valid or any(form.errors for form in task_forms):
         return _refused(request, context)
     try:
@@ -142,14 +170,17 @@ def _confirm(request: SignedInRequest, context: dict[str, Any]) -> HttpResponse:
             sections=[form.row() for form in section_forms],
             tasks=[form.row(default_office) for form in task_forms],
             user=request.user,
+            stamp=confirm.cleaned_data["stamp"],
         )
+    except PlanChanged as changed:
+        return _changed(request, context, year, changed)
     except RowRefusal as refusal:
         rows = {"sections": section_forms, "tasks": task_forms}.get(refusal.part)
         if rows is not None and refusal.index is not None:
             rows[refusal.index].add_error(None, refusal.messages)
-        else:
-            context["refusal"] = refusal.messages
-        return _refused(request, context)
+            return _refused(request, context)
+        context["refused"] = "".join(refusal.messages)  # the confirm as a whole, not a row
+        return TemplateResponse(request, TEMPLATE, context)
     messages.success(
         request,
         ngettext(
@@ -168,6 +199,23 @@ def _confirm(request: SignedInRequest, context: dict[str, Any]) -> HttpResponse:
     return HttpResponseRedirect(f"{changelist}?section__year={year}")
 
 
+def _changed(
+    request: SignedInRequest, context: dict[str, Any], year: int, changed: PlanChanged
+) -> HttpResponse:
+    """The year changed after the preview: the rows as the person left them, but each task the
+    year now has unticked and named, as a fresh preview gives them, under the year's new stamp."""
+    data = request.POST.copy()
+    data["stamp"] = plan_stamp(year)
+    on_record = _tasks_on_record(year)
+    for form in context["tasks"].forms:
+        title, text = form["title"].value(), form["text"].value()
+        if on_record and same_task(on_record, str(title or ""), str(text or "")) is not None:
+            data.pop(form.add_prefix("include"), None)
+    _bind(data, context)
+    context["refused"] = "".join(changed.messages)
+    return TemplateResponse(request, TEMPLATE, context)
+
+
 def _refused(request: SignedInRequest, context: dict[str, Any]) -> HttpResponse:
     context["refused"] = _("有错误，未生成任何板块和任务；请按各行的提示修改后再确认。")
     return TemplateResponse(request, TEMPLATE, context)
@@ -182,12 +230,17 @@ def _mark_existing(sections: Any, existing: dict[int, PlanSection]) -> None:
     """Give each section row the title of the year's section with its number already on record
     (`form.existing_title`, "" when none): the row says it will be reused, not made again."""
     for form in sections.forms:
-        try:
-            number = int(str(form["number"].value()).strip())
-        except ValueError:
-            number = None
+        number = _row_number(form)
         section = existing.get(number) if number is not None else None
         form.existing_title = section.title if section else ""
+
+
+def _row_number(form: Any) -> int | None:
+    """A section row's 序号 as shown (ticked or not), None when it is not a number."""
+    try:
+        return int(str(form["number"].value()).strip())
+    except ValueError:
+        return None
 
 
 def _tasks_on_record(year: int) -> dict[str, Task]:
@@ -205,19 +258,19 @@ def _mark_same_tasks(tasks: Any, on_record: dict[str, Task]) -> None:
         )
 
 
-def _posted_sections(request: SignedInRequest) -> list[tuple[int, str]]:
+def _posted_sections(data: QueryDict) -> list[tuple[int, str]]:
     """The section rows' numbers and titles as posted (the tasks' 板块 choices follow them)."""
     rows = []
     try:
-        total = int(request.POST.get("sections-TOTAL_FORMS", "0"))
+        total = int(data.get("sections-TOTAL_FORMS", "0"))
     except ValueError:
         total = 0
     for index in range(min(max(total, 0), MAX_SECTION_ROWS)):
         try:
-            number = int(request.POST.get(f"sections-{index}-number", ""))
+            number = int(data.get(f"sections-{index}-number", ""))
         except ValueError:
             continue
-        rows.append((number, request.POST.get(f"sections-{index}-title", "")[:100]))
+        rows.append((number, data.get(f"sections-{index}-title", "")[:100]))
     return rows
 
 

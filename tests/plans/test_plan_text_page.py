@@ -165,7 +165,9 @@ def test_a_task_in_an_unticked_section_is_refused(django_app, admin_user, office
     form["default_office"] = str(office_a.pk)
     form["sections-1-include"] = False
     page = form.submit()
-    assert "所选板块（2）未勾选，该年也没有这一板块；请勾选该板块或另选板块。" in page.text
+    message = "所选板块（二）未勾选；请勾选该板块，或为任务另选板块。"
+    rows = page.html.select("#plan-tasks tbody tr")
+    assert [message in row.get_text() for row in rows] == [False, False, True, True]
     assert Task.objects.count() == 0 and PlanSection.objects.count() == 0
 
 
@@ -190,6 +192,7 @@ def test_an_unticked_row_is_not_checked(django_app, admin_user, office_a):
         ("tasks-0-unit", "999999"),
         ("tasks-0-deadline", "2025-02-30"),
         ("tasks-0-title", "完成\x00建设"),
+        ("stamp", "0" * 40),
     ],
 )
 def test_a_tampered_page_is_refused_in_chinese(django_app, admin_user, office_a, field, value):
@@ -198,7 +201,7 @@ def test_a_tampered_page_is_refused_in_chinese(django_app, admin_user, office_a,
     form[field].force_value(value)
     page = form.submit()
     assert page.status_code == 200
-    assert "有错误，未生成任何板块和任务" in page.text
+    assert "未生成任何" in page.html.select_one("#plan-text-refused").get_text()
     assert Task.objects.count() == 0 and PlanSection.objects.count() == 0
 
 
@@ -395,3 +398,122 @@ def test_tasks_without_headings_may_go_to_a_section_the_year_has(django_app, adm
         (1, "产业发展")
     ]
     assert set(Task.objects.values_list("section__number", flat=True)) == {1}
+
+
+def test_reused_sections_are_counted_when_tasks_go_to_them(django_app, admin_user, office_a):
+    PlanSectionFactory(year=2025, number=1, title="产业发展")
+    PlanSectionFactory(year=2025, number=2, title="民生实事")
+    form = preview(django_app, admin_user, text=UNHEADED).forms["plan-text-confirm"]
+    form["sections-0-include"] = False
+    form["tasks-0-section"] = "1"
+    form["tasks-1-section"] = "2"
+    form["default_office"] = str(office_a.pk)
+    done = form.submit().follow()
+    assert "已生成2025年的2个任务（新建0个板块，沿用2个已有板块）。" in done.text
+
+
+# --- trial 18b, findings N1, N3, N5 -----------------------------------------------------------
+
+CHANGED = (
+    "预览之后，该年的板块或任务已有变动（可能在另一个窗口或由他人生成），"
+    "未生成任何内容；请核对后重新确认。"
+)
+
+
+def test_a_second_tab_confirming_the_same_preview_creates_nothing(django_app, admin_user, office_a):
+    """N1: the page opened twice, each with its preview of the same text; the first confirm
+    creates the plan, the second is refused and shows its rows again, each task now the year's
+    marked and unticked, as a fresh preview would."""
+    first = preview(django_app, admin_user).forms["plan-text-confirm"]
+    second = preview(django_app, admin_user).forms["plan-text-confirm"]
+    for form in (first, second):
+        form["default_office"] = str(office_a.pk)
+    first.submit().follow()
+    assert Task.objects.count() == 4 and PlanSection.objects.count() == 2
+    page = second.submit()
+    assert page.status_code == 200
+    assert page.html.select_one("#plan-text-refused").get_text(strip=True) == CHANGED
+    assert "已生成" not in page.text
+    assert Task.objects.count() == 4 and PlanSection.objects.count() == 2
+    again = page.forms["plan-text-confirm"]
+    assert [again[f"tasks-{i}-include"].checked for i in range(4)] == [False] * 4
+    assert len(page.html.select("#plan-tasks p.same-task")) == 4
+    assert page.text.count("将沿用，不重复创建。") == 2
+    assert again["default_office"].value == str(office_a.pk)  # what the person chose stays
+    # Confirmed again as shown: there is nothing left to create, and the page says so.
+    page = again.submit()
+    assert page.html.select_one("#plan-text-refused").get_text(strip=True) == (
+        "勾选的板块该年都已有，也没有勾选任何任务，未生成任何内容。"
+    )
+    assert Task.objects.count() == 4 and PlanSection.objects.count() == 2
+
+
+def test_a_task_added_to_the_year_after_the_preview_refuses_the_confirm(
+    django_app, admin_user, office_a
+):
+    """N1: any change of the year's plan after the preview (here a colleague adds one task by
+    hand) refuses the confirm; the page shown again takes the new state, and confirms."""
+    section = PlanSectionFactory(year=2025, number=1, title="产业发展")
+    form = preview(django_app, admin_user).forms["plan-text-confirm"]
+    form["default_office"] = str(office_a.pk)
+    TaskFactory(
+        section=section, code="t2025_01", title="推进减污降碳", text="减污降碳", office=office_a
+    )
+    page = form.submit()
+    assert page.html.select_one("#plan-text-refused").get_text(strip=True) == CHANGED
+    assert Task.objects.count() == 1
+    again = page.forms["plan-text-confirm"]
+    assert [again[f"tasks-{i}-include"].checked for i in range(4)] == [True, True, True, False]
+    done = again.submit().follow()
+    assert "已生成2025年的3个任务（新建1个板块，沿用1个已有板块）。" in done.text
+    assert Task.objects.filter(title="推进减污降碳").count() == 1
+
+
+def test_an_unticked_section_the_year_has_gets_no_tasks(django_app, admin_user, office_a):
+    """N3: a section row that says 将沿用, unticked, is not a place for its tasks: the rows
+    choosing it are refused; ticked, it is reused and counted."""
+    PlanSectionFactory(year=2025, number=2, title="民生实事")
+    form = preview(django_app, admin_user).forms["plan-text-confirm"]
+    form["default_office"] = str(office_a.pk)
+    form["sections-1-include"] = False
+    page = form.submit()
+    assert "所选板块（二）未勾选；请勾选该板块，或为任务另选板块。" in error_rows(page)
+    assert len(page.html.select("#plan-tasks tr.has-error")) == 2
+    assert Task.objects.count() == 0 and PlanSection.objects.count() == 1
+    again = page.forms["plan-text-confirm"]
+    again["sections-1-include"] = True
+    done = again.submit().follow()
+    assert "已生成2025年的4个任务（新建1个板块，沿用1个已有板块）。" in done.text
+
+
+def test_nothing_ticked_is_not_a_success(django_app, admin_user, office_a):
+    form = preview(django_app, admin_user).forms["plan-text-confirm"]
+    for name in ["sections-0-include", "sections-1-include"] + [
+        f"tasks-{i}-include" for i in range(4)
+    ]:
+        form[name] = False
+    page = form.submit()
+    assert page.status_code == 200
+    assert page.html.select_one("#plan-text-refused").get_text(strip=True) == (
+        "没有勾选任何板块或任务，未生成任何内容。"
+    )
+    assert Task.objects.count() == 0 and PlanSection.objects.count() == 0
+
+
+def test_quantities_are_read_as_typed_and_blank_titles_are_named(django_app, admin_user, office_a):
+    """N5: the 目标数量 box reads full-width digits as 开启新年度 does; an empty title says
+    which box is empty."""
+    form = preview(django_app, admin_user).forms["plan-text-confirm"]
+    form["default_office"] = str(office_a.pk)
+    form["tasks-0-quantity"] = "１，２５０．５"
+    form["sections-1-title"] = ""
+    form["tasks-2-title"] = " "
+    page = form.submit()
+    assert "板块标题不能为空。" in error_rows(page)
+    assert "任务名称不能为空。" in error_rows(page)
+    assert "请输入" not in error_rows(page)
+    again = page.forms["plan-text-confirm"]
+    again["sections-1-title"] = "民生实事"
+    again["tasks-2-title"] = "集镇排水"
+    again.submit().follow()
+    assert Task.objects.get(code="t2025_01").quantity == Decimal("1250.5")
