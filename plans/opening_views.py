@@ -64,6 +64,8 @@ class RowForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            if field.label:  # an empty box says which: 第三板块：请填写板块标题。
+                field.error_messages["required"] = _("请填写%(name)s。") % {"name": field.label}
             if isinstance(field, forms.DecimalField):
                 name = {"name": field.label, "places": field.decimal_places}
                 field.error_messages.update(

@@ -395,7 +395,7 @@ def test_a_negative_investment_and_an_empty_section_title_are_refused(
     form[f"sections-{row_index(form, 'sections', 1)}-title"] = ""
     page = form.submit()
     assert "项目“后冯区块”：计划投资不能为负数。" in page.text
-    assert "第一板块：" in page.text
+    assert "第一板块：请填写板块标题。" in page.text  # the box named, not 此项必填
     assert not YearOpening.objects.exists()
 
 
