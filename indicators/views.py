@@ -8,6 +8,7 @@ in accounts.permissions, the month's freeze in indicators.review.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.contrib import admin, messages
@@ -27,7 +28,7 @@ from indicators.forms import ReportFormSet, ReportPeriodForm, default_period_dat
 from indicators.models import Figure, MonthReview, MonthReviewEvent
 from xiage.downloads import attachment
 
-IMPORT_SESSION_KEY = "figure_import"
+IMPORT_SESSION_KEY = "figure_imports"  # token → pending import (pending_keep)
 REPORT_TEMPLATE = "admin/indicators/figure/report.html"
 IMPORT_TEMPLATE = "admin/indicators/figure/import.html"
 
@@ -300,6 +301,44 @@ def _refused(request: HttpRequest, context: dict, errors: list[str]) -> HttpResp
     return TemplateResponse(request, IMPORT_TEMPLATE, context)
 
 
+# --- pending imports: each preview its own, by a token its confirm form carries ----------------
+
+PENDING_KEPT = 5  # the latest previews (tabs) that can each still be confirmed
+
+
+def pending_keep(request: HttpRequest, key: str, pending: dict[str, Any]) -> str:
+    """Keep a preview's pending import in the session under a new token, which the preview's
+    confirm form carries (a hidden `token`), so that 确认导入 saves exactly the file on that
+    page even when another tab has uploaded another; the latest PENDING_KEPT are kept."""
+    token = secrets.token_urlsafe(16)
+    kept = request.session.get(key)
+    kept = dict(kept) if isinstance(kept, dict) else {}
+    kept[token] = pending
+    request.session[key] = dict(list(kept.items())[-PENDING_KEPT:])
+    return token
+
+
+def pending_of(request: HttpRequest, key: str) -> tuple[str, dict[str, Any] | None]:
+    """The token the confirm form posted and the pending import kept for it (None when it is
+    unknown: confirmed already, pushed out by newer previews, or never given)."""
+    token = request.POST.get("token", "")
+    kept = request.session.get(key)
+    pending = kept.get(token) if isinstance(kept, dict) and token else None
+    return token, pending if isinstance(pending, dict) else None
+
+
+def pending_drop(request: HttpRequest, key: str, token: str) -> None:
+    """Forget a pending import (confirmed or refused for good): a second 确认导入 of the same
+    page, or the browser's back button, cannot save it twice."""
+    kept = request.session.get(key)
+    if isinstance(kept, dict) and token in kept:
+        request.session[key] = {t: p for t, p in kept.items() if t != token}
+
+
+def stale_preview() -> str:
+    return _("这次预览已失效（可能已确认或已在其他窗口重新上传），请重新上传文件。")
+
+
 @permission(permissions.can_save_month_report)
 def import_figures(request: SignedInRequest) -> HttpResponse:
     """Upload a filled template, see every row's change and error, then confirm."""
@@ -323,32 +362,35 @@ def import_figures(request: SignedInRequest) -> HttpResponse:
         # The rows are shown, so that the clerk sees what the file would change, and the
         # month's state instead of a confirm button; nothing waits for confirming.
         _record_import(request, preview.subject, filename, refusal, refused=True)
-        request.session.pop(IMPORT_SESSION_KEY, None)
         context.update(preview=preview, filename=filename, frozen=refusal)
         return TemplateResponse(request, IMPORT_TEMPLATE, context)
     if preview.errors:
+        # No confirm button, so nothing is kept to confirm.
         problem = _("%(count)d处错误，不能确认") % {"count": len(preview.errors)}
         _record_import(request, preview.subject, filename, problem, refused=True)
-    request.session[IMPORT_SESSION_KEY] = {
-        "office": preview.office.pk,
-        "year": preview.year,
-        "month": preview.month,
-        "raw": preview.raw,
-        "filename": filename[:100],
-    }
+    else:
+        pending = {
+            "office": preview.office.pk,
+            "year": preview.year,
+            "month": preview.month,
+            "raw": preview.raw,
+            "filename": filename[:100],
+        }
+        context["import_token"] = pending_keep(request, IMPORT_SESSION_KEY, pending)
     context.update(preview=preview, filename=filename)
     return TemplateResponse(request, IMPORT_TEMPLATE, context)
 
 
 def _import_confirm(request: SignedInRequest, context: dict) -> HttpResponse:
-    pending = request.session.get(IMPORT_SESSION_KEY)
+    """Save exactly the preview whose confirm form was pressed (its token), checked again."""
+    token, pending = pending_of(request, IMPORT_SESSION_KEY)
     office = (
         permissions.writable_offices(request.user).filter(pk=pending["office"]).first()
         if pending
         else None
     )
     if pending is None or office is None:
-        refusal = _("没有待确认的导入，请重新上传文件。")
+        refusal = stale_preview()
         _record_import(request, "", "", refusal, refused=True)
         return _refused(request, context, [refusal])
     year, month, filename = pending["year"], pending["month"], pending["filename"]
@@ -368,11 +410,12 @@ def _import_confirm(request: SignedInRequest, context: dict) -> HttpResponse:
         context.update(preview=preview, filename=filename)
         return TemplateResponse(request, IMPORT_TEMPLATE, context)
     if preview.warnings and request.POST.get("confirm_warnings") != "1":
-        # As on 月报填报: numbers worth a second look are saved only once the clerk says so.
+        # As on 月报填报: numbers worth a second look are saved only once the clerk says so;
+        # the page is shown again with the same preview's confirm form.
         messages.error(
             request, _("请先核对提示的数据，勾选“我已核对以上提示的数据，确认保存”后再确认导入。")
         )
-        context.update(preview=preview, filename=filename)
+        context.update(preview=preview, filename=filename, import_token=token)
         return TemplateResponse(request, IMPORT_TEMPLATE, context)
     try:
         result = services.figures_save(
@@ -386,7 +429,7 @@ def _import_confirm(request: SignedInRequest, context: dict) -> HttpResponse:
     except (services.ConcurrentEdit, review.MonthLocked) as exc:
         _record_import(request, subject, filename, "；".join(exc.messages), refused=True)
         return _refused(request, context, [_("全部未保存。"), *exc.messages])
-    del request.session[IMPORT_SESSION_KEY]
+    pending_drop(request, IMPORT_SESSION_KEY, token)
     counts = {"created": result.created, "changed": result.changed, "revised": result.revised}
     _record_import(
         request,

@@ -32,6 +32,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
@@ -44,7 +45,7 @@ from indicators.forms import parse_number
 from indicators.models import Indicator
 from plans import status
 from plans.models import PlanSection, Target, Task
-from xiage import spreadsheets
+from xiage import spreadsheets, versioning
 
 TEMPLATE_KIND = "xiage-year-plan-v1"
 META_SHEET = "_meta"
@@ -665,14 +666,22 @@ class _World:
     versions: dict[str, dict[str, int]]
     new_sections: dict[int, PlanSection] = field(default_factory=dict)
 
-    def _stale(self, row: PreviewRow, kind: str, code: str, current: int) -> None:
-        """A row changed (or added) by someone since the export, which the file would change."""
+    def _stale(self, row: PreviewRow, kind: str, code: str, stored: Target | Task | None) -> None:
+        """A row changed (or added) by someone since the export, which the file would change:
+        refused, saying what happened to the row, by whom and when, and what to do."""
         exported = self.versions.get(kind, {}).get(code, 0)
-        if exported != current and (row.changes or row.is_new):
-            row.error(
-                None,
-                _("该行在您导出文件后已被他人修改，为免覆盖，全部未导入。请重新导出后再修改。"),
-            )
+        current = stored.version if stored is not None else 0
+        if exported == current or not (row.changes or row.is_new):
+            return
+        if stored is None:
+            happened = _("已被删除")
+        else:
+            happened = _changed_by(stored, exported, added=not exported)
+        row.error(
+            None,
+            _("“%(name)s”在您导出文件后%(happened)s，为免覆盖，全部未导入。请重新导出后再修改。")
+            % {"name": row.name, "happened": happened},
+        )
 
     # --- 年度目标 ---
 
@@ -724,7 +733,7 @@ class _World:
             _clean(row, target, TARGET_COLUMNS, exclude=["indicator", "year"])
         if not row.errors:
             row.changes = _changes(old or NOTHING, _target_values(target), TARGET_LABELS)
-        self._stale(row, "target", code, stored.version if stored else 0)
+        self._stale(row, "target", code, stored)
         return row
 
     # --- 工作任务 ---
@@ -780,7 +789,7 @@ class _World:
             _clean(row, task, TASK_COLUMNS, exclude=exclude)
         if not row.errors:
             row.changes = _changes(old or NOTHING, _task_values(task), TASK_LABELS)
-        self._stale(row, "task", code, stored.version if stored else 0)
+        self._stale(row, "task", code, stored)
         return row
 
     def _task_section(
@@ -987,6 +996,25 @@ def _task_values(task: Task) -> dict[str, str]:
 
 
 NOTHING: dict[str, str] = {}  # a new row's values before: none
+
+
+def _changed_by(stored: Target | Task, exported: int, *, added: bool) -> str:
+    """已被张三于2024-10-15 09:30修改 (添加): the users of the history records after the
+    exported version, and the time of the last; 他人 when nobody is recorded."""
+    records = list(
+        stored.history.filter(version__gt=exported)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    values = {
+        "who": versioning.names(record.history_user for record in records),
+        "when": timezone.localtime(records[-1].history_date).strftime("%Y-%m-%d %H:%M")
+        if records
+        else "",
+    }
+    if added:
+        return _("已被%(who)s于%(when)s添加") % values if records else _("已被他人添加")
+    return _("已被%(who)s于%(when)s修改") % values if records else _("已被他人修改")
 
 
 def _changes(old: dict[str, str], new: dict[str, str], labels: dict[str, Any]) -> list[Change]:

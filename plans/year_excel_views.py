@@ -24,13 +24,19 @@ from accounts.http import SignedInRequest, user_of
 from accounts.permissions import permission
 from indicators import periods
 from indicators.excel import ImportRefused
-from indicators.views import admin_page
+from indicators.views import (
+    admin_page,
+    pending_drop,
+    pending_keep,
+    pending_of,
+    stale_preview,
+)
 from plans import year_excel
 from plans.models import Target
 from xiage.downloads import attachment
 
 IMPORT_TEMPLATE = "admin/plans/year_excel_import.html"
-SESSION_KEY = "plan_year_import"
+SESSION_KEY = "plan_year_imports"  # token → pending import (indicators.views.pending_keep)
 
 
 def year_choices() -> list[tuple[int, str]]:
@@ -101,17 +107,18 @@ def import_year(request: SignedInRequest) -> HttpResponse:
     if preview.errors:
         problem = _("%(count)d处错误，不能确认") % {"count": len(preview.errors)}
         _record_import(request, preview.year, filename, problem, refused=True)
-        request.session.pop(SESSION_KEY, None)
-    else:
-        request.session[SESSION_KEY] = {"pending": preview.pending, "filename": filename[:100]}
+    elif preview.has_changes:  # only a preview with a confirm button keeps what it would save
+        stored = {"pending": preview.pending, "filename": filename[:100]}
+        context["import_token"] = pending_keep(request, SESSION_KEY, stored)
     context.update(preview=preview, filename=filename)
     return TemplateResponse(request, IMPORT_TEMPLATE, context)
 
 
 def _confirm(request: SignedInRequest, context: dict) -> HttpResponse:
-    stored = request.session.get(SESSION_KEY)
-    if not stored:
-        refusal = _("没有待确认的导入，请重新上传文件。")
+    """Save exactly the preview whose confirm form was pressed (its token), checked again."""
+    token, stored = pending_of(request, SESSION_KEY)
+    if stored is None:
+        refusal = stale_preview()
         _record_import(request, None, "", refusal, refused=True)
         return _refused(request, context, [refusal])
     pending, filename = stored["pending"], stored["filename"]
@@ -124,9 +131,9 @@ def _confirm(request: SignedInRequest, context: dict) -> HttpResponse:
         )
     except ImportRefused as exc:
         _record_import(request, year, filename, exc.summary, refused=True)
-        request.session.pop(SESSION_KEY, None)
+        pending_drop(request, SESSION_KEY, token)
         return _refused(request, context, [_("全部未保存。"), *exc.errors])
-    del request.session[SESSION_KEY]
+    pending_drop(request, SESSION_KEY, token)
     counts = {"created": applied.created, "changed": applied.changed, "sections": applied.sections}
     outcome = _("新增%(created)d条，修改%(changed)d条，新建板块%(sections)d个") % counts
     _record_import(request, year, filename, outcome)

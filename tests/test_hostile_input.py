@@ -1283,7 +1283,11 @@ def test_the_excel_upload_never_fails_and_saves_only_on_confirm(
             return
         assert_chinese(preview.errors or ["预览"])
         assert all(escape(message) in body for message in preview.errors)
-        response = client.post(IMPORT, {"confirm": "1"})
+        # 确认导入 as the page renders it: its preview's token (none when the file has errors or
+        # the month is frozen: the page then offers no confirm, and one posted anyway is refused).
+        token = re.search(r'name="token" value="([^"]*)"', body)
+        assert (token is None) == bool(preview.errors or response.context.get("frozen"))
+        response = client.post(IMPORT, {"confirm": "1", "token": token[1] if token else ""})
         assert response.status_code in (200, 302)
         assert_no_raw_script(response)
         if response.status_code == 200:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -30,6 +31,16 @@ def upload(client, book, name="月报.xlsx", **post):
     book.save(buffer)
     file = SimpleUploadedFile(name, buffer.getvalue())
     return client.post(IMPORT, {"file": file, **post})
+
+
+def confirm(client, preview):
+    """Press the preview's 确认导入: its form's fields, the preview's own token among them."""
+    html = preview.content.decode()
+    form = re.search(r"<form method=\"post\" id=\"figure-confirm\">(.*?)</form>", html, re.S)
+    assert form, "the preview offers no 确认导入"
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form[1]))
+    assert fields["confirm"] == "1" and fields["token"]
+    return client.post(IMPORT, fields)
 
 
 def snapshot():
@@ -75,7 +86,7 @@ def test_a_filled_template_round_trips_to_the_dashboard(
         ("走访企业", "新增"),
     ]
     assert not Figure.objects.filter(year=2023, month=9).exists()  # nothing before confirming
-    response = clerk_client.post(IMPORT, {"confirm": "1"})
+    response = confirm(clerk_client, response)
     assert response.status_code == 302
     figure = Figure.objects.get(indicator=output_history, year=2023, month=9)
     assert (figure.value, figure.growth, figure.note, figure.entered_by) == (
@@ -183,7 +194,7 @@ def test_a_change_between_preview_and_confirm_is_not_lost(
 
     sheet = template_book["月报"]
     sheet["E4"] = 29.74
-    upload(clerk_client, template_book)
+    preview = upload(clerk_client, template_book)
     town = output_history.places.first()
     figures_save(
         year=2023,
@@ -193,7 +204,7 @@ def test_a_change_between_preview_and_confirm_is_not_lost(
         on=date(2023, 10, 15),
         entries=[FigureEntry(output_history, D("30.00"), expected_version=0)],
     )
-    response = clerk_client.post(IMPORT, {"confirm": "1"})
+    response = confirm(clerk_client, preview)
     assert "全部未保存" in response.content.decode()
     assert Figure.objects.get(indicator=output_history, year=2023, month=9).value == D("30.00")
     assert FigureRevision.objects.filter(reason__startswith="Excel").count() == 0

@@ -668,3 +668,62 @@ def test_a_file_with_numbers_worth_a_second_look_needs_the_tick(
     form["confirm_warnings"] = True
     assert form.submit().status_code == 302
     assert figure(indicators["output"]).value == D("297400")
+
+
+# --- two previews open at once (trial 18b, N2) ----------------------------------------------
+
+
+def test_two_tabs_each_confirm_their_own_file(django_app, clerk, template, indicators):
+    """Tab A previews A.xlsx (规上工业产值 29.74), tab B then previews B.xlsx (走访企业 132):
+    确认导入 in tab A saves A's figure, not the file uploaded last; tab B's then saves B's;
+    tab A's pressed again is refused and changes nothing."""
+    tab_a = upload(django_app, clerk, filled(template, {("industrial_output_above", "E"): 29.74}))
+    tab_b = upload(
+        django_app, clerk, filled(template, {("firms_visited", "E"): 132}), name="B.xlsx"
+    )
+    assert preview_row(tab_a, "规上工业产值")[2] == "— → 29.74"
+    assert preview_row(tab_b, "走访企业")[2] == "— → 132"
+    tokens = {tab.forms["figure-confirm"]["token"].value for tab in (tab_a, tab_b)}
+    assert len(tokens) == 2 and "" not in tokens  # each preview its own
+
+    done = confirm(tab_a)
+    assert done.status_code == 302
+    assert "导入完成：新增1条，修改0条，修订0条。" in done.follow().text
+    output = figure(indicators["output"])
+    assert output.value == D("29.74")
+    assert output.revisions.get().reason == "Excel导入：月报.xlsx"
+    assert not Figure.objects.filter(indicator=indicators["firms"], year=2023, month=9).exists()
+
+    assert confirm(tab_b).status_code == 302
+    firms = figure(indicators["firms"])
+    assert firms.value == 132
+    assert firms.revisions.get().reason == "Excel导入：B.xlsx"
+    assert figure(indicators["output"]).value == D("29.74")  # B's blank cell kept A's figure
+
+    before = list(Figure.objects.order_by("pk").values_list("pk", "value", "version"))
+    again = confirm(tab_a)
+    assert again.status_code == 200
+    assert [li.get_text() for li in again.html.select("#import-refused li")] == [
+        "这次预览已失效（可能已确认或已在其他窗口重新上传），请重新上传文件。"
+    ]
+    assert "figure-confirm" not in again.forms
+    assert list(Figure.objects.order_by("pk").values_list("pk", "value", "version")) == before
+    assert SecurityEvent.objects.filter(action="import").latest("pk").result == "refused"
+
+
+def test_only_the_latest_previews_can_be_confirmed(django_app, clerk, template, indicators):
+    """Five previews are kept; the sixth pushes out the first, which is then refused."""
+    tabs = [
+        upload(
+            django_app,
+            clerk,
+            filled(template, {("industrial_output_above", "E"): 20 + n}),
+            name=f"{n}.xlsx",
+        )
+        for n in range(6)
+    ]
+    first = confirm(tabs[0])
+    assert first.status_code == 200 and "这次预览已失效" in first.text
+    assert not Figure.objects.filter(indicator=indicators["output"], year=2023, month=9).exists()
+    assert confirm(tabs[1]).status_code == 302
+    assert figure(indicators["output"]).value == D("21")

@@ -392,7 +392,8 @@ def test_a_row_changed_since_the_preview_refuses_the_whole_confirm(django_app, a
     done = response.forms["year-confirm"].submit(user=admin_user)
     assert refused(done) == [
         "全部未保存。",
-        "“工作任务”第4行：该行在您导出文件后已被他人修改，为免覆盖，全部未导入。请重新导出后再修改。",
+        "“工作任务”第4行：“朱溪港两侧土地征收”在您导出文件后已被他人于2024-10-15 10:00修改，"
+        "为免覆盖，全部未导入。请重新导出后再修改。",
     ]
     assert Target.objects.get(pk=plan["targets"]["output"].pk).value == D("100")
     assert Task.objects.get(pk=task.pk).quantity == D("1300")
@@ -405,7 +406,92 @@ def test_an_old_copy_does_not_undo_a_later_change(django_app, admin_user, plan):
     target.save()
     response = upload(django_app, admin_user, content)
     assert errors(response) == [
-        "“年度目标”第4行：该行在您导出文件后已被他人修改，为免覆盖，全部未导入。请重新导出后再修改。"
+        "“年度目标”第4行：“规上工业产值”在您导出文件后已被他人于2024-10-15 10:00修改，"
+        "为免覆盖，全部未导入。请重新导出后再修改。"
+    ]
+
+
+# --- two previews open at once (trial 18b, N2) ----------------------------------------------
+
+
+def test_two_tabs_each_confirm_their_own_file(django_app, admin_user, plan):
+    """Tab A previews X (规上工业产值 → 120), tab B then previews Y (土地征收 → 1500, the
+    target's cells cleared): 确认导入 in tab A saves X, not the file uploaded last; tab B's then
+    saves Y; tab A's pressed again is refused and changes nothing."""
+    content = exported(django_app, admin_user)
+    tab_a = upload(django_app, admin_user, edited(content, {("年度目标", "E4"): 120}), "X.xlsx")
+    y_cells: dict[tuple[str, str], object] = {
+        ("年度目标", "E4"): None,
+        ("年度目标", "F4"): None,
+        ("工作任务", "G4"): 1500,
+    }
+    tab_b = upload(django_app, admin_user, edited(content, y_cells), "Y.xlsx")
+    assert preview(tab_a, "preview-targets")[0][2:] == [
+        "修改",
+        "目标值：100 → 120 目标表述：完成100亿元 → 完成120亿元",
+    ]
+    assert preview(tab_b, "preview-tasks")[0][2:] == ["修改", "目标数量：1300 → 1500"]
+    tokens = {tab.forms["year-confirm"]["token"].value for tab in (tab_a, tab_b)}
+    assert len(tokens) == 2 and "" not in tokens  # each preview its own
+
+    done = tab_a.forms["year-confirm"].submit(user=admin_user)
+    assert "导入完成：新增0条，修改1条，新建板块0个。" in done.follow(user=admin_user).text
+    target = Target.objects.get(pk=plan["targets"]["output"].pk)
+    assert (target.value, target.wording) == (D("120"), "完成120亿元")
+    assert target.history.first().history_change_reason == "Excel导入：X.xlsx"
+    assert Task.objects.get(pk=plan["tasks"]["land"].pk).quantity == D("1300")  # not Y's
+
+    done = tab_b.forms["year-confirm"].submit(user=admin_user)
+    assert done.status_code == 302
+    task = Task.objects.get(pk=plan["tasks"]["land"].pk)
+    assert task.quantity == D("1500")
+    assert task.history.first().history_change_reason == "Excel导入：Y.xlsx"
+    target.refresh_from_db()
+    assert (target.value, target.version) == (D("120"), 2)  # Y's cleared cells kept it
+
+    before = stored()
+    again = tab_a.forms["year-confirm"].submit(user=admin_user)
+    assert refused(again) == [
+        "这次预览已失效（可能已确认或已在其他窗口重新上传），请重新上传文件。"
+    ]
+    assert "year-confirm" not in again.forms
+    assert stored() == before
+    event = SecurityEvent.objects.filter(action="import").latest("pk")
+    assert event.result == "refused"
+
+
+def test_a_second_tab_changing_the_same_row_is_refused_naming_who_saved_it(
+    django_app, admin_user, plan
+):
+    """Both files change 规上工业产值 from the same export: the second confirmed would undo
+    the first, so it is refused, saying who changed the row and when, and what to do."""
+    content = exported(django_app, admin_user)
+    tab_a = upload(django_app, admin_user, edited(content, {("年度目标", "E4"): 120}), "X.xlsx")
+    tab_b = upload(django_app, admin_user, edited(content, {("年度目标", "E4"): 130}), "Y.xlsx")
+    tab_a.forms["year-confirm"].submit(user=admin_user)
+    before = stored()
+    done = tab_b.forms["year-confirm"].submit(user=admin_user)
+    assert refused(done) == [
+        "全部未保存。",
+        f"“年度目标”第4行：“规上工业产值”在您导出文件后已被{admin_user}于2024-10-15 10:00"
+        "修改，为免覆盖，全部未导入。请重新导出后再修改。",
+    ]
+    assert stored() == before
+    assert Target.objects.get(pk=plan["targets"]["output"].pk).value == D("120")
+
+
+def test_a_target_added_since_the_export_is_named_with_who_added_it(django_app, admin_user, plan):
+    content = edited(
+        exported(django_app, admin_user),
+        {("年度目标", "A7"): "retail_sales", ("年度目标", "D7"): "不少于", ("年度目标", "E7"): 30},
+    )
+    added = Target(indicator=plan["spare"], year=2024, kind="floor", value=D("25"))
+    added._history_user = admin_user  # type: ignore[attr-defined]
+    added.save()
+    response = upload(django_app, admin_user, content)
+    assert errors(response) == [
+        f"“年度目标”第7行：“社会消费品零售总额”在您导出文件后已被{admin_user}于2024-10-15 "
+        "10:00添加，为免覆盖，全部未导入。请重新导出后再修改。"
     ]
 
 
@@ -544,6 +630,9 @@ def test_a_leader_exports_but_does_not_import(django_app, leader, plan):
 def test_an_admin_finds_both_buttons_on_the_targets_list(django_app, admin_user, plan):
     changelist = django_app.get("/admin/plans/target/", user=admin_user)
     assert changelist.html.find("a", string="Excel导入")["href"] == IMPORT
+    # Shown as written, not upper-cased to “EXCEL导入” by the admin's object-tools style.
+    css = django_app.get("/static/css/admin.css").text
+    assert ".object-tools a:link, .object-tools a:visited { text-transform: none; }" in css
     assert changelist.html.find("a", string="导出2024年目标和任务")
 
 
