@@ -261,11 +261,12 @@ def test_opening_creates_everything_on_record(world, admin_user):
         (Task, Task.objects.filter(section__year=year)),
         (ProjectYearPlan, ProjectYearPlan.objects.filter(year=year)),
     ):
-        history = model.history.filter(pk__in=[row.pk for row in rows])
+        # The history rows of these rows: by the row's id (a history row's own pk is history_id).
+        history = model.history.filter(id__in=[row.pk for row in rows])
         assert history.count() == rows.count() > 0, model
         assert set(history.values_list("history_user", "history_change_reason")) == {
             (admin_user.pk, reason)
-        }
+        }, model
 
 
 def test_edits_are_taken_and_a_bad_item_changes_nothing(world, admin_user):
