@@ -621,7 +621,7 @@ def test_the_record_says_what_was_created_in_words_and_who_opened_it(world, djan
     assert listing.html.select_one("td.field-opener").get_text() == "演示数据（系统）"
 
 
-def test_a_task_carried_again_keeps_its_first_code_and_the_new_year(world):
+def test_a_task_carried_again_keeps_its_first_code_and_the_new_year():
     """t2025_01 carried into 2026 is t2025_01-2026; carried on into 2027, t2025_01-2027 (not
     t2025_01-2026-2027); a code taken gets -2."""
     first = Task(code="t2025_01")
