@@ -128,6 +128,15 @@ def _year_tasks(year: int) -> list[Task]:
     )
 
 
+def _exact_number(sheet: spreadsheets.Sheet, value: Decimal | None) -> Any:
+    """A stored number as a number cell shown with exactly the decimals it has (5.71, 1300);
+    an empty cell for None."""
+    plain = excel._plain_decimal(value) if value is not None else None
+    return sheet.number(
+        plain, spreadsheets.decimals_format(_places(plain)) if plain is not None else ""
+    )
+
+
 def year_workbook(year: int) -> bytes:
     """The year's targets and tasks, each cell as the import reads it back."""
     book = spreadsheets.Book()
@@ -135,42 +144,34 @@ def year_workbook(year: int) -> bytes:
         "修改后可在“年度目标和工作任务Excel导入”页面导入；不要改动表头和工作表名称，"
         "不要合并单元格或使用公式。空白单元格表示保持原值；可在下方添加新行。"
     )
-    targets = book.sheet(
-        TARGET_SHEET,
-        TARGET_HEADERS,
-        TARGET_WIDTHS,
-        freeze=f"B{HEADER_ROW + 1}",
-        banner=_("%(year)d年 年度目标") % {"year": year},
-        notes=[note],
-        header_fill="EEF4FF",
-    )
+
+    def sheet(name: str, headers: list, widths: list, banner: str) -> spreadsheets.Sheet:
+        return book.sheet(
+            name,
+            headers,
+            widths,
+            freeze=f"B{HEADER_ROW + 1}",
+            banner=banner % {"year": year},
+            notes=[note],
+            header_fill="EEF4FF",
+        )
+
+    targets = sheet(TARGET_SHEET, TARGET_HEADERS, TARGET_WIDTHS, _("%(year)d年 年度目标"))
     stored_targets = _year_targets(year)
     for target in stored_targets:
-        value = excel._plain_decimal(target.value) if target.value is not None else None
         targets.worksheet.append(
             [
                 target.indicator.code,
                 targets.text_cell(target.indicator.name),
                 target.indicator.unit_label,
                 str(target.get_kind_display()),
-                targets.number(
-                    value, spreadsheets.decimals_format(_places(value)) if value is not None else ""
-                ),
+                _exact_number(targets, target.value),
                 targets.text_cell(target.wording) if target.wording else None,
             ]
         )
-    tasks = book.sheet(
-        TASK_SHEET,
-        TASK_HEADERS,
-        TASK_WIDTHS,
-        freeze=f"B{HEADER_ROW + 1}",
-        banner=_("%(year)d年 工作任务") % {"year": year},
-        notes=[note],
-        header_fill="EEF4FF",
-    )
+    tasks = sheet(TASK_SHEET, TASK_HEADERS, TASK_WIDTHS, _("%(year)d年 工作任务"))
     stored_tasks = _year_tasks(year)
     for task in stored_tasks:
-        quantity = excel._plain_decimal(task.quantity) if task.quantity is not None else None
         tasks.worksheet.append(
             [
                 task.code,
@@ -179,10 +180,7 @@ def year_workbook(year: int) -> bytes:
                 tasks.text_cell(task.title),
                 tasks.text_cell(task.text),
                 str(task.get_kind_display()),
-                tasks.number(
-                    quantity,
-                    spreadsheets.decimals_format(_places(quantity)) if quantity is not None else "",
-                ),
+                _exact_number(tasks, task.quantity),
                 task.unit_label or None,
                 _("是") if task.at_least else _("否"),
                 tasks.cell(task.deadline, number_format="yyyy-mm-dd"),
